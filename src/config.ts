@@ -1,0 +1,34 @@
+import { resolve } from "node:path";
+import { z } from "zod";
+
+/** Runtime settings, read once from flags and the environment and validated. */
+export const configSchema = z.object({
+  dataDir: z.string().min(1),
+  databaseUrl: z.string().url().optional(),
+  port: z.coerce.number().int().min(0).max(65535),
+  logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]),
+  /** Requests per minute per client address on the JSON API. */
+  apiRateLimit: z.coerce.number().int().positive(),
+});
+export type Config = z.infer<typeof configSchema>;
+
+export interface ConfigFlags {
+  dataDir?: string;
+  port?: string | number;
+}
+
+/** Flags win over the environment, which wins over defaults. */
+export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = configSchema.safeParse({
+    dataDir: resolve(flags.dataDir ?? env.OVERSIGHT_DATA_DIR ?? "./data"),
+    databaseUrl: env.DATABASE_URL || undefined,
+    port: flags.port ?? env.PORT ?? 3000,
+    logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === "test" ? "silent" : "info"),
+    apiRateLimit: env.OVERSIGHT_API_RATE_LIMIT ?? 300,
+  });
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    throw new Error(`Invalid setting "${first.path.join(".")}": ${first.message}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,135 @@
+import { mkdir } from "node:fs/promises";
+import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
+import postgres from "postgres";
+import type { Db, Queryable, Row } from "./db.js";
+import { toCopyCsvLine } from "./csv-encode.js";
+
+/** OIDs whose text form we keep as-is so both drivers return the same JS values. */
+const DATE_OID = 1082;
+const TIMESTAMP_OID = 1114;
+const TIMESTAMPTZ_OID = 1184;
+const INT8_OID = 20;
+const NUMERIC_OID = 1700;
+
+const keepText = (value: string) => value;
+/** Counts and sums come back as int8; they stay far below 2^53 in this domain. */
+const toNumber = (value: string) => Number(value);
+
+export interface ConnectOptions {
+  /** PGlite data directory; ignored when databaseUrl is given. Omit for in-memory. */
+  dataDir?: string;
+  databaseUrl?: string;
+}
+
+/** Opens PostgreSQL when a URL is given, else an embedded PGlite database. */
+export async function connect(options: ConnectOptions): Promise<Db> {
+  return options.databaseUrl ? connectPostgres(options.databaseUrl) : connectPglite(options.dataDir);
+}
+
+const COPY_BATCH_BYTES = 4 * 1024 * 1024;
+
+function copyStatement(table: string, columns: readonly string[], source: string): string {
+  return `COPY ${table} (${columns.join(", ")}) FROM ${source} WITH (FORMAT csv)`;
+}
+
+async function connectPglite(dataDir?: string): Promise<Db> {
+  if (dataDir) await mkdir(dataDir, { recursive: true });
+  const pg = await PGlite.create(dataDir, {
+    extensions: { pg_trgm },
+    parsers: {
+      [DATE_OID]: keepText,
+      [TIMESTAMP_OID]: keepText,
+      [TIMESTAMPTZ_OID]: keepText,
+      [INT8_OID]: toNumber,
+      [NUMERIC_OID]: keepText,
+    },
+  });
+  type PgliteLike = {
+    query<T>(text: string, params?: unknown[], options?: { blob?: Blob }): Promise<{ rows: T[] }>;
+    exec(text: string): Promise<unknown>;
+  };
+  const wrap = (target: PgliteLike): Queryable & { copy: PgliteCopy } => ({
+    async query<T = Row>(text: string, params: readonly unknown[] = []) {
+      return (await target.query<T>(text, [...params])).rows;
+    },
+    async exec(text: string) {
+      await target.exec(text);
+    },
+    async copy(table, columns, rows) {
+      // PGlite reads COPY input from a virtual /dev/blob device.
+      for (const chunk of csvChunks(rows)) {
+        await target.query(copyStatement(table, columns, "'/dev/blob'"), [], { blob: new Blob([chunk]) });
+      }
+    },
+  });
+  const root = wrap(pg as unknown as PgliteLike);
+  return {
+    kind: "pglite",
+    query: root.query,
+    exec: root.exec,
+    transaction: (fn) => pg.transaction((tx) => fn(wrap(tx as unknown as PgliteLike))),
+    copyRows: (tx, table, columns, rows) => (tx as Queryable & { copy: PgliteCopy }).copy(table, columns, rows),
+    close: () => pg.close(),
+  };
+}
+
+type PgliteCopy = (table: string, columns: readonly string[], rows: readonly (readonly unknown[])[]) => Promise<void>;
+
+function* csvChunks(rows: readonly (readonly unknown[])[]): Generator<string> {
+  let lines: string[] = [];
+  let size = 0;
+  for (const row of rows) {
+    const line = toCopyCsvLine(row);
+    lines.push(line);
+    size += line.length;
+    if (size >= COPY_BATCH_BYTES) {
+      yield lines.join("");
+      lines = [];
+      size = 0;
+    }
+  }
+  if (lines.length) yield lines.join("");
+}
+
+async function connectPostgres(url: string): Promise<Db> {
+  const sql = postgres(url, {
+    max: 10,
+    onnotice: () => {},
+    types: {
+      date: { to: DATE_OID, from: [DATE_OID, TIMESTAMP_OID, TIMESTAMPTZ_OID], serialize: (v: unknown) => String(v), parse: keepText },
+      int8: { to: INT8_OID, from: [INT8_OID], serialize: (v: unknown) => String(v), parse: toNumber },
+    },
+  });
+  type SqlLike = postgres.Sql | postgres.TransactionSql;
+  const wrap = (target: SqlLike): Queryable & { copy: PgliteCopy } => ({
+    async query<T = Row>(text: string, params: readonly unknown[] = []) {
+      // A plain array, so results compare and serialise the same on both engines.
+      return [...(await target.unsafe(text, params as postgres.ParameterOrJSON<never>[]))] as unknown as T[];
+    },
+    async exec(text: string) {
+      // The simple protocol allows several statements in one call, as migrations need.
+      await target.unsafe(text).simple();
+    },
+    async copy(table, columns, rows) {
+      const stream = await target.unsafe(copyStatement(table, columns, "STDIN")).writable();
+      for (const chunk of csvChunks(rows)) {
+        if (!stream.write(chunk)) await new Promise((resolve) => stream.once("drain", resolve));
+      }
+      await new Promise<void>((resolve, reject) => {
+        stream.on("error", reject);
+        stream.on("finish", resolve);
+        stream.end();
+      });
+    },
+  });
+  const root = wrap(sql);
+  return {
+    kind: "postgres",
+    query: root.query,
+    exec: root.exec,
+    transaction: (fn) => sql.begin((tx) => fn(wrap(tx))) as Promise<never>,
+    copyRows: (tx, table, columns, rows) => (tx as Queryable & { copy: PgliteCopy }).copy(table, columns, rows),
+    close: () => sql.end({ timeout: 5 }),
+  };
+}

@@ -1,0 +1,58 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import type { Db } from "./db.js";
+import { migrate } from "./migrate.js";
+import { openTestDb, testEngine } from "./test-db.js";
+
+describe(`database (${testEngine})`, () => {
+  let db: Db;
+  before(async () => {
+    db = await openTestDb();
+  });
+  after(() => db.close());
+
+  it("applies every migration once, and a second run applies none", async () => {
+    const rows = await db.query<{ name: string }>("SELECT name FROM schema_migrations ORDER BY version");
+    assert.ok(rows.length >= 2);
+    assert.equal(rows[0].name, "0001_foundation.sql");
+    assert.deepEqual(await migrate(db), []);
+  });
+
+  it("returns dates as YYYY-MM-DD strings and counts as numbers on both engines", async () => {
+    const [row] = await db.query<{ d: unknown; n: unknown }>("SELECT DATE '2020-06-01' AS d, count(*) AS n FROM generate_series(1, 3)");
+    assert.equal(row.d, "2020-06-01");
+    assert.equal(row.n, 3);
+  });
+
+  it("rolls back everything in a failed transaction", async () => {
+    await assert.rejects(
+      db.transaction(async (tx) => {
+        await tx.query("INSERT INTO agencies (slug, name) VALUES ('rollback-test', 'Rollback')");
+        throw new Error("boom");
+      }),
+      /boom/,
+    );
+    const rows = await db.query("SELECT 1 FROM agencies WHERE slug = 'rollback-test'");
+    assert.equal(rows.length, 0);
+  });
+
+  it("bulk-loads with COPY inside a transaction, keeping NULL apart from empty text and quotes intact", async () => {
+    await db.transaction((tx) =>
+      db.copyRows(tx, "agencies", ["slug", "name", "city", "state"], [
+        ["copy-a", 'He said "hi", then left', "", null],
+        ["copy-b", "Line\nbreak", "Chicago", "IL"],
+      ]),
+    );
+    const rows = await db.query<{ slug: string; name: string; city: string | null; state: string | null }>(
+      "SELECT slug, name, city, state FROM agencies WHERE slug LIKE 'copy-%' ORDER BY slug",
+    );
+    assert.deepEqual(rows, [
+      { slug: "copy-a", name: 'He said "hi", then left', city: "", state: null },
+      { slug: "copy-b", name: "Line\nbreak", city: "Chicago", state: "IL" },
+    ]);
+  });
+
+  it("refuses to update or delete audit log entries", async () => {
+    await assert.rejects(db.query("DELETE FROM audit_log"), /append-only/);
+  });
+});
