@@ -1,0 +1,79 @@
+import { Hono, type Context } from "hono";
+import { getCookie } from "hono/cookie";
+import type { MiddlewareHandler } from "hono";
+import { auditRoutes } from "./audit/routes.js";
+import { authRoutes } from "./auth/routes.js";
+import { actorForToken } from "./auth/service.js";
+import { recordsRoutes } from "./records/routes.js";
+import type { AppDeps, AppEnv } from "./web/context.js";
+import { HttpError } from "./web/errors.js";
+import { pickLanguage, translator } from "./web/i18n/index.js";
+import { renderPage } from "./web/render.js";
+import { cacheControl, csrfProtection, rateLimit, securityHeaders, SESSION_COOKIE } from "./web/security.js";
+import { staticRoutes } from "./web/static.js";
+import { siteRoutes } from "./web/routes.js";
+
+/** Builds the whole application; server.ts gives it a port, tests call app.request(). */
+export function createApp(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const sessionSecrets = new WeakMap<Request, string>();
+
+  app.use("*", securityHeaders());
+  app.use("*", async (c, next) => {
+    c.set("deps", deps);
+    const lang = pickLanguage(c.req.query("lang"), getCookie(c, "lang"), c.req.header("accept-language"));
+    c.set("lang", lang);
+    c.set("t", translator(lang));
+    c.set("actor", { kind: "public" });
+    await next();
+  });
+  app.use("*", cacheControl());
+  app.route("/", staticRoutes());
+  app.use("*", loadSession(deps, sessionSecrets));
+  app.use("/api/*", rateLimit(deps.config.apiRateLimit, clientAddress));
+  app.use("*", csrfProtection((c) => sessionSecrets.get(c.req.raw)));
+
+  app.route("/", siteRoutes());
+  app.route("/", authRoutes());
+  app.route("/", auditRoutes());
+  app.route("/", recordsRoutes());
+
+  app.notFound((c) => answerError(c as Context<AppEnv>, new HttpError(404, "error.notFound")));
+  app.onError((error, c) => {
+    if (error instanceof HttpError) return answerError(c as Context<AppEnv>, error);
+    // Log only the route and the error: never the query string or body, which may hold personal data.
+    deps.logger.error({ path: new URL(c.req.url).pathname, method: c.req.method, err: { message: error.message, stack: error.stack } }, "request failed");
+    return answerError(c as Context<AppEnv>, null);
+  });
+  return app;
+}
+
+function loadSession(deps: AppDeps, secrets: WeakMap<Request, string>): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const { actor, csrfSecret } = await actorForToken(deps.db, getCookie(c, SESSION_COOKIE));
+    c.set("actor", actor);
+    if (csrfSecret) secrets.set(c.req.raw, csrfSecret);
+    await next();
+  };
+}
+
+function clientAddress(c: Context): string {
+  const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
+  return incoming?.socket?.remoteAddress ?? "local";
+}
+
+/** The one place an error becomes an answer: JSON for the API, a page for people, no stack traces. */
+function answerError(c: Context<AppEnv>, error: HttpError | null) {
+  const status = error?.status ?? 500;
+  const t = c.get("t") ?? translator("en");
+  const message = error ? t(error.messageKey, { detail: error.detail ?? "" }) : t("error.server");
+  if (new URL(c.req.url).pathname.startsWith("/api/")) {
+    return c.json({ error: { status, message, ...(error?.detail ? { detail: error.detail } : {}) } }, status);
+  }
+  return renderPage(c, t("error.title"), (
+    <div class="error-box" role="alert">
+      <h1>{t("error.title")}</h1>
+      <p>{message}</p>
+    </div>
+  ), status);
+}

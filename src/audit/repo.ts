@@ -1,0 +1,62 @@
+import type { Queryable } from "../db/db.js";
+
+export interface AuditRow {
+  seq: number;
+  at: string;
+  actor: string;
+  action: string;
+  entity: string;
+  entity_id: string | null;
+  entry: string;
+  leaf_hash: Uint8Array;
+  tree_root: Uint8Array;
+}
+
+export interface AuditState {
+  size: number;
+  frontier: string[];
+}
+
+/** Locks the single state row so appends are serialised, and reads it. */
+export async function lockState(tx: Queryable): Promise<AuditState> {
+  const [row] = await tx.query<{ size: number; frontier: string[] }>(
+    "SELECT size, frontier FROM audit_state WHERE id FOR UPDATE",
+  );
+  return { size: Number(row.size), frontier: row.frontier };
+}
+
+export async function readState(tx: Queryable): Promise<AuditState> {
+  const [row] = await tx.query<{ size: number; frontier: string[] }>("SELECT size, frontier FROM audit_state WHERE id");
+  return { size: Number(row.size), frontier: row.frontier };
+}
+
+export async function insertEntry(tx: Queryable, row: AuditRow, state: AuditState): Promise<void> {
+  await tx.query(
+    `INSERT INTO audit_log (seq, at, actor, action, entity, entity_id, entry, leaf_hash, tree_root)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+    [row.seq, row.at, row.actor, row.action, row.entity, row.entity_id, row.entry, row.leaf_hash, row.tree_root],
+  );
+  await tx.query("UPDATE audit_state SET size = $1, frontier = $2 WHERE id", [state.size, JSON.stringify(state.frontier)]);
+}
+
+/** Entries in order from `fromSeq`, a page at a time, so verification runs in constant memory. */
+export async function readEntries(tx: Queryable, fromSeq: number, limit: number): Promise<AuditRow[]> {
+  const rows = await tx.query<AuditRow>(
+    `SELECT seq, at, actor, action, entity, entity_id, entry, leaf_hash, tree_root
+       FROM audit_log WHERE seq >= $1 ORDER BY seq LIMIT $2`,
+    [fromSeq, limit],
+  );
+  return rows.map((row) => ({ ...row, seq: Number(row.seq) }));
+}
+
+export async function readEntry(tx: Queryable, seq: number): Promise<AuditRow | undefined> {
+  return (await readEntries(tx, seq, 1)).find((row) => row.seq === seq);
+}
+
+export async function readLeafHashes(tx: Queryable, size: number): Promise<Uint8Array[]> {
+  const rows = await tx.query<{ leaf_hash: Uint8Array }>(
+    "SELECT leaf_hash FROM audit_log WHERE seq < $1 ORDER BY seq",
+    [size],
+  );
+  return rows.map((row) => row.leaf_hash);
+}

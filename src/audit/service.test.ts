@@ -1,0 +1,65 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import type { Db } from "../db/db.js";
+import { openTestDb, testEngine } from "../db/test-db.js";
+import { rootFromLeafHashes } from "./merkle.js";
+import { readLeafHashes } from "./repo.js";
+import { appendAudit, currentTreeHead, verifyAuditLog } from "./service.js";
+
+describe(`audit log (${testEngine})`, () => {
+  let db: Db;
+  before(async () => {
+    db = await openTestDb();
+    for (let i = 0; i < 37; i += 1) {
+      await db.transaction((tx) => appendAudit(tx, { actor: "test", action: "create", entity: "thing", entityId: String(i), data: { i } }));
+    }
+  });
+  after(() => db.close());
+
+  it("keeps a running root equal to the RFC 6962 root of all leaves", async () => {
+    const head = await currentTreeHead(db);
+    assert.equal(head.size, 37);
+    const leaves = await readLeafHashes(db, 37);
+    assert.equal(head.root, rootFromLeafHashes(leaves).toString("hex"));
+  });
+
+  it("verifies an untouched log", async () => {
+    const result = await verifyAuditLog(db);
+    assert.deepEqual(result.ok, true);
+    assert.equal(result.size, 37);
+  });
+
+  it("drops the entry when its transaction rolls back", async () => {
+    await assert.rejects(
+      db.transaction(async (tx) => {
+        await appendAudit(tx, { actor: "test", action: "create", entity: "thing", entityId: "rolled-back" });
+        throw new Error("abort");
+      }),
+    );
+    assert.equal((await currentTreeHead(db)).size, 37);
+    assert.equal((await verifyAuditLog(db)).ok, true);
+  });
+
+  it("names the first altered entry after a row is changed directly in the database", async () => {
+    await db.exec("ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change");
+    await db.query(`UPDATE audit_log SET entry = replace(entry, '"i":12', '"i":99') WHERE seq = 12`);
+    await db.query(`UPDATE audit_log SET entry = replace(entry, '"i":20', '"i":98') WHERE seq = 20`);
+    const result = await verifyAuditLog(db);
+    assert.equal(result.ok, false);
+    assert.equal(result.ok === false && result.badSeq, 12);
+    assert.match(result.ok === false ? result.reason : "", /entry 12/);
+  });
+
+  it("names a deleted entry", async () => {
+    const fresh = await openTestDb();
+    try {
+      for (let i = 0; i < 5; i += 1) await fresh.transaction((tx) => appendAudit(tx, { actor: "t", action: "a", entity: "e", data: i }));
+      await fresh.exec("ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change");
+      await fresh.query("DELETE FROM audit_log WHERE seq = 3");
+      const result = await verifyAuditLog(fresh);
+      assert.equal(result.ok === false && result.badSeq, 3);
+    } finally {
+      await fresh.close();
+    }
+  });
+});

@@ -1,0 +1,127 @@
+import type { Db, Queryable } from "../db/db.js";
+import { appendToFrontier, rootOfFrontier } from "./frontier.js";
+import { hashLeaf } from "./merkle.js";
+import * as repo from "./repo.js";
+
+/** What a service records about one write. `data` must never hold complainant identity. */
+export interface AuditEvent {
+  actor: string;
+  action: string;
+  entity: string;
+  entityId?: string | null;
+  data?: unknown;
+}
+
+export interface AppendedEntry {
+  seq: number;
+  root: string;
+}
+
+/**
+ * Appends one entry to the audit log inside the caller's transaction, so the
+ * write and its record commit or roll back together.
+ */
+export async function appendAudit(tx: Queryable, event: AuditEvent, now = new Date()): Promise<AppendedEntry> {
+  const state = await repo.lockState(tx);
+  const seq = state.size;
+  const at = now.toISOString();
+  const entry = canonicalEntry(seq, at, event);
+  const leaf = hashLeaf(Buffer.from(entry, "utf8"));
+  const frontier = appendToFrontier(state.frontier.map(fromHex), state.size, leaf);
+  const root = rootOfFrontier(frontier);
+  await repo.insertEntry(
+    tx,
+    {
+      seq,
+      at,
+      actor: event.actor,
+      action: event.action,
+      entity: event.entity,
+      entity_id: event.entityId ?? null,
+      entry,
+      leaf_hash: leaf,
+      tree_root: root,
+    },
+    { size: seq + 1, frontier: frontier.map(toHex) },
+  );
+  return { seq, root: toHex(root) };
+}
+
+/** The text that is hashed: fixed key order, so anyone can recompute it. */
+export function canonicalEntry(seq: number, at: string, event: AuditEvent): string {
+  return JSON.stringify({
+    seq,
+    at,
+    actor: event.actor,
+    action: event.action,
+    entity: event.entity,
+    entityId: event.entityId ?? null,
+    data: event.data ?? null,
+  });
+}
+
+export type VerifyResult =
+  | { ok: true; size: number; root: string }
+  | { ok: false; size: number; badSeq: number; reason: string };
+
+const VERIFY_PAGE = 5_000;
+
+/**
+ * Recomputes every leaf hash and running root from the stored entry text and
+ * compares them with what is stored; names the first entry that does not match.
+ */
+export async function verifyAuditLog(db: Db): Promise<VerifyResult> {
+  const state = await repo.readState(db);
+  let frontier: Buffer[] = [];
+  let expectedSeq = 0;
+  for (;;) {
+    const page = await repo.readEntries(db, expectedSeq, VERIFY_PAGE);
+    for (const row of page) {
+      const problem = checkEntry(row, expectedSeq, frontier);
+      if (problem) return { ok: false, size: state.size, badSeq: problem.seq, reason: problem.reason };
+      frontier = appendToFrontier(frontier, expectedSeq, hashLeaf(Buffer.from(row.entry, "utf8")));
+      expectedSeq += 1;
+    }
+    if (page.length < VERIFY_PAGE) break;
+  }
+  if (expectedSeq !== state.size) {
+    return { ok: false, size: state.size, badSeq: expectedSeq, reason: `entry ${expectedSeq} is missing: the log holds ${expectedSeq} entries but its recorded size is ${state.size}` };
+  }
+  const root = rootOfFrontier(frontier);
+  const recorded = rootOfFrontier(state.frontier.map(fromHex));
+  if (!root.equals(recorded)) {
+    return { ok: false, size: state.size, badSeq: Math.max(0, expectedSeq - 1), reason: "the recorded tree head does not match the entries" };
+  }
+  return { ok: true, size: expectedSeq, root: toHex(root) };
+}
+
+function checkEntry(row: repo.AuditRow, expectedSeq: number, frontier: Buffer[]): { seq: number; reason: string } | null {
+  if (row.seq !== expectedSeq) return { seq: expectedSeq, reason: `entry ${expectedSeq} is missing` };
+  let parsed: { seq?: unknown; at?: unknown; actor?: unknown; action?: unknown; entity?: unknown; entityId?: unknown };
+  try {
+    parsed = JSON.parse(row.entry);
+  } catch {
+    return { seq: row.seq, reason: `entry ${row.seq} is not valid JSON` };
+  }
+  const columnsMatch =
+    parsed.seq === row.seq && parsed.actor === row.actor && parsed.action === row.action &&
+    parsed.entity === row.entity && (parsed.entityId ?? null) === row.entity_id;
+  if (!columnsMatch) return { seq: row.seq, reason: `entry ${row.seq}: its columns differ from the hashed entry` };
+  const leaf = hashLeaf(Buffer.from(row.entry, "utf8"));
+  if (!leaf.equals(Buffer.from(row.leaf_hash))) {
+    return { seq: row.seq, reason: `entry ${row.seq}: its content does not match its leaf hash` };
+  }
+  const root = rootOfFrontier(appendToFrontier(frontier, expectedSeq, leaf));
+  if (!root.equals(Buffer.from(row.tree_root))) {
+    return { seq: row.seq, reason: `entry ${row.seq}: the tree root after it does not match` };
+  }
+  return null;
+}
+
+export async function currentTreeHead(db: Queryable): Promise<{ size: number; root: string }> {
+  const state = await repo.readState(db);
+  return { size: state.size, root: toHex(rootOfFrontier(state.frontier.map(fromHex))) };
+}
+
+const toHex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
+const fromHex = (hex: string) => Buffer.from(hex, "hex");

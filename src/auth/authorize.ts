@@ -1,0 +1,30 @@
+import type { Actor } from "../web/context.js";
+import { forbidden } from "../web/errors.js";
+import type { Role } from "./roles.js";
+
+/** Every action the server checks, and the roles allowed to take it. */
+const POLICY = {
+  "records.read": ["public", "admin", "intake", "investigator", "board_member", "organizer"],
+  "records.import": ["admin"],
+  "records.mergePeople": ["admin"],
+  "users.manage": ["admin"],
+  "audit.read": ["public", "admin", "intake", "investigator", "board_member", "organizer"],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Action = keyof typeof POLICY;
+
+/** The role an actor holds; an anonymous visitor is "public". */
+export function roleOf(actor: Actor): Role {
+  return actor.kind === "user" ? actor.role : "public";
+}
+
+export function can(actor: Actor, action: Action): boolean {
+  return (POLICY[action] as readonly Role[]).includes(roleOf(actor));
+}
+
+/** Throws a 403 unless the actor may take the action. Call it in every handler. */
+export function authorize(actor: Actor, action: Action): void {
+  if (!can(actor, action)) throw forbidden();
+}
+
+export const policyActions = Object.keys(POLICY) as Action[];

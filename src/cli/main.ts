@@ -1,0 +1,21 @@
+#!/usr/bin/env node
+import { Command } from "commander";
+import { auditCommand } from "./audit-command.js";
+import { serveCommand } from "./serve-command.js";
+import { userCommand } from "./user-command.js";
+
+/** `oversight`: serve the site, import and export records, verify the audit log. */
+const program = new Command()
+  .name("oversight")
+  .description("Community-governed police accountability: open records, complaints office, civic tools.")
+  .showHelpAfterError();
+
+program.addCommand(serveCommand());
+program.addCommand(auditCommand());
+program.addCommand(userCommand());
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  // Users get the message, not a stack trace.
+  console.error(`oversight: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,52 @@
+import { serve, type ServerType } from "@hono/node-server";
+import type { Config } from "./config.js";
+import { createApp } from "./app.js";
+import { connect } from "./db/connect.js";
+import type { Db } from "./db/db.js";
+import { migrate } from "./db/migrate.js";
+import { createLogger } from "./logger.js";
+import { hasDemoContent, loadDemo } from "./records/demo.js";
+import { isEmpty } from "./records/service.js";
+
+export interface RunningServer {
+  url: string;
+  db: Db;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the database, applies migrations, loads the demo into an empty database
+ * when asked, and listens. Returns once the first request can be served.
+ */
+export async function startServer(config: Config, options: { demo: boolean }): Promise<RunningServer> {
+  const logger = createLogger(config.logLevel);
+  const db = await connect({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+  const applied = await migrate(db);
+  if (applied.length) logger.info({ applied }, "migrations applied");
+  if (options.demo && (await isEmpty(db))) {
+    await loadDemo(db);
+    logger.info("demo content loaded");
+  }
+  const demo = await hasDemoContent(db);
+  const app = createApp({ db, config, logger, demo });
+  const server = await listen(app.fetch, config.port);
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : config.port;
+  const url = `http://localhost:${port}`;
+  logger.info({ url, storage: db.kind }, "serving");
+  return {
+    url,
+    db,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await db.close();
+    },
+  };
+}
+
+function listen(fetch: Parameters<typeof serve>[0]["fetch"], port: number): Promise<ServerType> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch, port, hostname: "0.0.0.0" }, () => resolve(server));
+    server.once("error", reject);
+  });
+}

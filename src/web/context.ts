@@ -1,0 +1,28 @@
+import type { Logger } from "pino";
+import type { Config } from "../config.js";
+import type { Db } from "../db/db.js";
+import type { Role } from "../auth/roles.js";
+import type { Lang, Translate } from "./i18n/index.js";
+
+/** Who is asking. Complainants act by receipt, not account, so they are never a user here. */
+export type Actor =
+  | { kind: "public" }
+  | { kind: "user"; id: string; role: Role; displayName: string; email: string };
+
+export interface AppDeps {
+  db: Db;
+  config: Config;
+  logger: Logger;
+  /** Set when the database holds the synthetic demo records: every page says so. */
+  demo: boolean;
+}
+
+export type AppEnv = {
+  Variables: {
+    deps: AppDeps;
+    lang: Lang;
+    t: Translate;
+    actor: Actor;
+    csrfToken: string;
+  };
+};
