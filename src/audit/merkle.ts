@@ -54,6 +54,29 @@ export class CompactRange {
   readonly #subtrees: Buffer[] = [];
   #size = 0;
 
+  /**
+   * Resumes a tree from its stored frontier (the subtree roots, largest first),
+   * so an append-only log need not re-read its old entries.
+   */
+  static fromFrontier(size: number, subtrees: readonly Uint8Array[]): CompactRange {
+    const ones = size.toString(2).split('').filter((digit) => digit === '1').length;
+    if (!Number.isSafeInteger(size) || size < 0 || ones !== subtrees.length) {
+      throw new RangeError(`a frontier for ${size} leaves needs ${ones} subtree roots, got ${subtrees.length}`);
+    }
+    const range = new CompactRange();
+    for (const hash of subtrees) {
+      assertHash(hash, 'subtree root');
+      range.#subtrees.push(Buffer.from(hash));
+    }
+    range.#size = size;
+    return range;
+  }
+
+  /** Copies of the subtree roots, largest first: what to store to resume later. */
+  get frontier(): Buffer[] {
+    return this.#subtrees.map((hash) => Buffer.from(hash));
+  }
+
   /** Number of leaves appended so far. */
   get size(): number {
     return this.#size;

@@ -1,6 +1,5 @@
 import type { Db, Queryable } from "../db/db.js";
-import { appendToFrontier, rootOfFrontier } from "./frontier.js";
-import { hashLeaf } from "./merkle.js";
+import { CompactRange, hashLeaf } from "./merkle.js";
 import * as repo from "./repo.js";
 
 /** What a service records about one write. `data` must never hold complainant identity. */
@@ -27,8 +26,9 @@ export async function appendAudit(tx: Queryable, event: AuditEvent, now = new Da
   const at = now.toISOString();
   const entry = canonicalEntry(seq, at, event);
   const leaf = hashLeaf(Buffer.from(entry, "utf8"));
-  const frontier = appendToFrontier(state.frontier.map(fromHex), state.size, leaf);
-  const root = rootOfFrontier(frontier);
+  const tree = CompactRange.fromFrontier(state.size, state.frontier.map(fromHex));
+  tree.append(leaf);
+  const root = tree.root();
   await repo.insertEntry(
     tx,
     {
@@ -42,7 +42,7 @@ export async function appendAudit(tx: Queryable, event: AuditEvent, now = new Da
       leaf_hash: leaf,
       tree_root: root,
     },
-    { size: seq + 1, frontier: frontier.map(toHex) },
+    { size: tree.size, frontier: tree.frontier.map(toHex) },
   );
   return { seq, root: toHex(root) };
 }
@@ -72,14 +72,13 @@ const VERIFY_PAGE = 5_000;
  */
 export async function verifyAuditLog(db: Db): Promise<VerifyResult> {
   const state = await repo.readState(db);
-  let frontier: Buffer[] = [];
+  const tree = new CompactRange();
   let expectedSeq = 0;
   for (;;) {
     const page = await repo.readEntries(db, expectedSeq, VERIFY_PAGE);
     for (const row of page) {
-      const problem = checkEntry(row, expectedSeq, frontier);
+      const problem = checkEntry(row, expectedSeq, tree);
       if (problem) return { ok: false, size: state.size, badSeq: problem.seq, reason: problem.reason };
-      frontier = appendToFrontier(frontier, expectedSeq, hashLeaf(Buffer.from(row.entry, "utf8")));
       expectedSeq += 1;
     }
     if (page.length < VERIFY_PAGE) break;
@@ -87,15 +86,16 @@ export async function verifyAuditLog(db: Db): Promise<VerifyResult> {
   if (expectedSeq !== state.size) {
     return { ok: false, size: state.size, badSeq: expectedSeq, reason: `entry ${expectedSeq} is missing: the log holds ${expectedSeq} entries but its recorded size is ${state.size}` };
   }
-  const root = rootOfFrontier(frontier);
-  const recorded = rootOfFrontier(state.frontier.map(fromHex));
+  const root = tree.root();
+  const recorded = CompactRange.fromFrontier(state.size, state.frontier.map(fromHex)).root();
   if (!root.equals(recorded)) {
     return { ok: false, size: state.size, badSeq: Math.max(0, expectedSeq - 1), reason: "the recorded tree head does not match the entries" };
   }
   return { ok: true, size: expectedSeq, root: toHex(root) };
 }
 
-function checkEntry(row: repo.AuditRow, expectedSeq: number, frontier: Buffer[]): { seq: number; reason: string } | null {
+/** Checks one entry and, when it is sound, appends its leaf to `tree`. */
+function checkEntry(row: repo.AuditRow, expectedSeq: number, tree: CompactRange): { seq: number; reason: string } | null {
   if (row.seq !== expectedSeq) return { seq: expectedSeq, reason: `entry ${expectedSeq} is missing` };
   let parsed: { seq?: unknown; at?: unknown; actor?: unknown; action?: unknown; entity?: unknown; entityId?: unknown };
   try {
@@ -111,7 +111,8 @@ function checkEntry(row: repo.AuditRow, expectedSeq: number, frontier: Buffer[])
   if (!leaf.equals(Buffer.from(row.leaf_hash))) {
     return { seq: row.seq, reason: `entry ${row.seq}: its content does not match its leaf hash` };
   }
-  const root = rootOfFrontier(appendToFrontier(frontier, expectedSeq, leaf));
+  tree.append(leaf);
+  const root = tree.root();
   if (!root.equals(Buffer.from(row.tree_root))) {
     return { seq: row.seq, reason: `entry ${row.seq}: the tree root after it does not match` };
   }
@@ -120,7 +121,7 @@ function checkEntry(row: repo.AuditRow, expectedSeq: number, frontier: Buffer[])
 
 export async function currentTreeHead(db: Queryable): Promise<{ size: number; root: string }> {
   const state = await repo.readState(db);
-  return { size: state.size, root: toHex(rootOfFrontier(state.frontier.map(fromHex))) };
+  return { size: state.size, root: toHex(CompactRange.fromFrontier(state.size, state.frontier.map(fromHex)).root()) };
 }
 
 const toHex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");

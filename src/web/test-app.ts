@@ -1,0 +1,23 @@
+import { createApp } from "../app.js";
+import { loadConfig } from "../config.js";
+import type { Db } from "../db/db.js";
+import { openTestDb } from "../db/test-db.js";
+import { createLogger } from "../logger.js";
+
+/** The real app over a fresh test database, for route tests through app.request(). */
+export async function createTestApp(options: { apiRateLimit?: number; demo?: boolean; db?: Db } = {}) {
+  const db = options.db ?? (await openTestDb());
+  const config = { ...loadConfig({ dataDir: "/nonexistent" }, {}), apiRateLimit: options.apiRateLimit ?? 10_000 };
+  const app = createApp({ db, config, logger: createLogger("silent"), demo: options.demo ?? false });
+  return { app, db, close: () => db.close() };
+}
+
+/** Pulls one cookie's value out of a response's Set-Cookie headers. */
+export function cookieFrom(response: Response, name: string): string | undefined {
+  for (const header of response.headers.getSetCookie()) {
+    const [pair] = header.split(";");
+    const [key, value] = pair.split("=");
+    if (key === name) return value;
+  }
+  return undefined;
+}
