@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from "commander";
 import { auditCommand } from "./audit-command.js";
+import { importCommand } from "./import-command.js";
 import { serveCommand } from "./serve-command.js";
 import { userCommand } from "./user-command.js";
 
@@ -12,6 +13,7 @@ const program = new Command()
 
 program.addCommand(serveCommand());
 program.addCommand(auditCommand());
+program.addCommand(importCommand());
 program.addCommand(userCommand());
 
 program.parseAsync(process.argv).catch((error: unknown) => {

@@ -1,0 +1,214 @@
+import { writeFile } from "node:fs/promises";
+import { basename, join } from "node:path";
+import { parse, CsvError } from "csv-parse";
+import { stringify } from "csv-stringify/sync";
+import { appendAudit } from "../../audit/service.js";
+import type { Db } from "../../db/db.js";
+import { ImportError, RowError } from "./errors.js";
+import type { CsvRecord, ImportFormat, RunContext } from "./format.js";
+import * as repo from "./repo.js";
+import { RowSink, type TableName } from "./sink.js";
+import { describeSource, openText, type SourceFile } from "./source.js";
+
+export interface ImportOptions {
+  skipBadRows?: boolean;
+  actor?: string;
+  onProgress?: (file: string, bytesRead: number, totalBytes: number) => void;
+  /** Where rejects files go when the input's folder cannot be written. */
+  fallbackRejectsDir?: string;
+}
+
+export interface FileReport {
+  file: string;
+  sha256: string;
+  status: "imported" | "already imported";
+  rowsRead: number;
+  rowsImported: number;
+  rowsSkipped: number;
+  rejectsFile?: string;
+  tables: Partial<Record<TableName, number>>;
+}
+
+export interface ImportReport {
+  runId: string | null;
+  format: string;
+  files: FileReport[];
+  tables: Partial<Record<TableName, number>>;
+  extra: Record<string, unknown>;
+}
+
+interface Reject {
+  line: number;
+  reason: string;
+  record: CsvRecord | null;
+}
+
+/**
+ * Imports files in one transaction: all of it, or (on any error without
+ * skipBadRows) none of it. Files already imported (same sha256) are skipped, so
+ * re-running an import changes nothing.
+ */
+export async function runImport(db: Db, format: ImportFormat, paths: string[], options: ImportOptions = {}): Promise<ImportReport> {
+  if (paths.length === 0) throw new ImportError("(no files)", null, null, "name at least one file to import");
+  const sources: SourceFile[] = [];
+  for (const path of paths) sources.push(await describeSource(path));
+  const known = await repo.knownSources(db, sources.map((source) => source.sha256));
+  const fresh = dedupe(sources.filter((source) => !known.has(source.sha256)));
+  const skippedReports = sources.filter((source) => known.has(source.sha256)).map(alreadyImported);
+  if (fresh.length === 0) return { runId: null, format: format.name, files: skippedReports, tables: {}, extra: {} };
+
+  const rejects = new Map<string, Reject[]>();
+  const report = await db.transaction(async (tx) => {
+    const runId = await repo.createRun(tx, format.name);
+    const ctx: RunContext = { db, tx, sink: new RowSink(db, tx, runId), runId, state: new Map() };
+    await format.prepare?.(fresh, ctx);
+    const files: FileReport[] = [];
+    for (const source of format.order ? format.order(fresh) : fresh) {
+      const fileRejects: Reject[] = [];
+      files.push(await importFile(format, source, ctx, options, fileRejects));
+      if (fileRejects.length) rejects.set(source.path, fileRejects);
+    }
+    await ctx.sink.flush();
+    const extra = (await format.finish?.(ctx)) ?? {};
+    await ctx.sink.flush();
+    const result: ImportReport = { runId, format: format.name, files: [...files, ...skippedReports], tables: { ...ctx.sink.counts }, extra };
+    await repo.finishRun(tx, runId, result);
+    await appendAudit(tx, {
+      actor: options.actor ?? "cli",
+      action: "records.import",
+      entity: "import_run",
+      entityId: runId,
+      data: { format: format.name, files: files.map((f) => ({ file: f.file, sha256: f.sha256, rows: f.rowsImported })), tables: result.tables },
+    });
+    return result;
+  });
+  await writeRejects(report, rejects, options.fallbackRejectsDir ?? process.cwd());
+  return report;
+}
+
+async function importFile(format: ImportFormat, source: SourceFile, ctx: RunContext, options: ImportOptions, rejects: Reject[]): Promise<FileReport> {
+  const before = { ...ctx.sink.counts };
+  let handler: ReturnType<ImportFormat["openFile"]> | null = null;
+  let rowsRead = 0;
+  let rowsImported = 0;
+  const parser = openText(source, (bytes) => options.onProgress?.(source.name, bytes, source.sizeBytes)).pipe(
+    parse({
+      bom: true,
+      info: true,
+      skip_empty_lines: true,
+      relax_quotes: false,
+      skip_records_with_error: options.skipBadRows ?? false,
+      on_skip: (error) => {
+        rowsRead += 1;
+        rejects.push({ line: Number((error as { lines?: number } | undefined)?.lines ?? 0), reason: error?.message ?? "unreadable row", record: null });
+        return undefined;
+      },
+      columns: (header: string[]) => {
+        const trimmed = header.map((column) => column.trim());
+        try {
+          handler = format.openFile(source, trimmed, ctx);
+        } catch (error) {
+          if (error instanceof RowError) throw new ImportError(source.name, 1, error.column, error.message);
+          throw error;
+        }
+        return trimmed;
+      },
+    }),
+  );
+  try {
+    for await (const { record, info } of parser as AsyncIterable<{ record: CsvRecord; info: { lines: number } }>) {
+      rowsRead += 1;
+      ctx.sink.provenance = { importRunId: ctx.runId, sourceSha256: source.sha256, sourceRow: rowsRead };
+      try {
+        await handler!.onRow(record, { line: info.lines, index: rowsRead });
+        ctx.sink.commitRow();
+        rowsImported += 1;
+      } catch (error) {
+        ctx.sink.discardRow();
+        if (!(error instanceof RowError)) throw error;
+        if (!options.skipBadRows) throw new ImportError(source.name, info.lines, error.column, error.message);
+        rejects.push({ line: info.lines, reason: error.column ? `${error.column}: ${error.message}` : error.message, record });
+      }
+      await ctx.sink.maybeFlush();
+    }
+  } catch (error) {
+    throw asImportError(error, source.name);
+  }
+  if (!handler) throw new ImportError(source.name, 1, null, "the file has no header row");
+  await ctx.sink.flush();
+  await repo.recordSource(ctx.tx, source, rowsImported, ctx.runId);
+  return {
+    file: source.name,
+    sha256: source.sha256,
+    status: "imported",
+    rowsRead,
+    rowsImported,
+    rowsSkipped: rowsRead - rowsImported,
+    tables: difference(ctx.sink.counts, before),
+  };
+}
+
+function asImportError(error: unknown, file: string): Error {
+  if (error instanceof ImportError) return error;
+  if (error instanceof CsvError) {
+    const column = typeof error.column === "string" ? error.column : null;
+    return new ImportError(file, (error as CsvError & { lines?: number }).lines ?? null, column, describeCsvError(error));
+  }
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+function describeCsvError(error: CsvError): string {
+  if (error.code === "CSV_RECORD_INCONSISTENT_FIELDS_LENGTH" || error.code === "CSV_RECORD_INCONSISTENT_COLUMNS") {
+    return "the row has a different number of fields than the header";
+  }
+  if (error.code?.startsWith("CSV_QUOTE") || error.code === "INVALID_OPENING_QUOTE" || error.code === "CSV_INVALID_CLOSING_QUOTE") {
+    return "broken quoting (a quote is opened and not closed, or stray text follows a closing quote)";
+  }
+  return error.message;
+}
+
+function difference(after: Partial<Record<TableName, number>>, before: Partial<Record<TableName, number>>) {
+  const result: Partial<Record<TableName, number>> = {};
+  for (const [table, count] of Object.entries(after) as [TableName, number][]) {
+    const added = count - (before[table] ?? 0);
+    if (added) result[table] = added;
+  }
+  return result;
+}
+
+function alreadyImported(source: SourceFile): FileReport {
+  return { file: source.name, sha256: source.sha256, status: "already imported", rowsRead: 0, rowsImported: 0, rowsSkipped: 0, tables: {} };
+}
+
+/** The same file named twice in one command is imported once. */
+function dedupe(sources: SourceFile[]): SourceFile[] {
+  const seen = new Set<string>();
+  return sources.filter((source) => !seen.has(source.sha256) && seen.add(source.sha256));
+}
+
+/** Rejected rows go to <input>.rejects.csv with the line and reason, or to the fallback folder. */
+async function writeRejects(report: ImportReport, rejects: Map<string, Reject[]>, fallbackDir: string): Promise<void> {
+  for (const [path, rows] of rejects) {
+    const columns = [...new Set(rows.flatMap((row) => (row.record ? Object.keys(row.record) : [])))];
+    const body = stringify([
+      ["line", "reason", ...columns],
+      ...rows.map((row) => [row.line, row.reason, ...columns.map((column) => row.record?.[column] ?? "")]),
+    ]);
+    const target = await writeBeside(path, body, fallbackDir);
+    const file = report.files.find((entry) => entry.file === basename(path));
+    if (file) file.rejectsFile = target;
+  }
+}
+
+async function writeBeside(path: string, body: string, fallbackDir: string): Promise<string> {
+  const beside = `${path}.rejects.csv`;
+  try {
+    await writeFile(beside, body);
+    return beside;
+  } catch {
+    // The input's folder may be read-only (a mounted data set): keep the rejects anyway.
+    const fallback = join(fallbackDir, `${basename(path)}.rejects.csv`);
+    await writeFile(fallback, body);
+    return fallback;
+  }
+}
