@@ -11,6 +11,8 @@ const TIMESTAMP_OID = 1114;
 const TIMESTAMPTZ_OID = 1184;
 const INT8_OID = 20;
 const NUMERIC_OID = 1700;
+const JSON_OID = 114;
+const JSONB_OID = 3802;
 
 const keepText = (value: string) => value;
 /** Counts and sums come back as int8; they stay far below 2^53 in this domain. */
@@ -99,6 +101,8 @@ async function connectPostgres(url: string): Promise<Db> {
     types: {
       date: { to: DATE_OID, from: [DATE_OID, TIMESTAMP_OID, TIMESTAMPTZ_OID], serialize: (v: unknown) => String(v), parse: keepText },
       int8: { to: INT8_OID, from: [INT8_OID], serialize: (v: unknown) => String(v), parse: toNumber },
+      // Repositories pass JSON as text, as PGlite expects; without this postgres-js would encode it twice.
+      jsonb: { to: JSONB_OID, from: [JSON_OID, JSONB_OID], serialize: (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v)), parse: (v: string) => JSON.parse(v) },
     },
   });
   type SqlLike = postgres.Sql | postgres.TransactionSql;

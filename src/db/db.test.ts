@@ -56,3 +56,20 @@ describe(`database (${testEngine})`, () => {
     await assert.rejects(db.query("DELETE FROM audit_log"), /append-only/);
   });
 });
+
+describe(`JSON columns (${testEngine})`, () => {
+  it("stores JSON passed as text once, not as a quoted string", async () => {
+    const db = await openTestDb();
+    try {
+      await db.query("UPDATE import_runs SET report = $1 WHERE false", ['{"a":1}']);
+      const [row] = await db.query<{ report: unknown; kind: string }>(
+        "INSERT INTO import_runs (format, report) VALUES ('t', $1) RETURNING report, jsonb_typeof(report) AS kind",
+        ['{"a":[1,2]}'],
+      );
+      assert.equal(row.kind, "object");
+      assert.deepEqual(row.report, { a: [1, 2] });
+    } finally {
+      await db.close();
+    }
+  });
+});

@@ -1,6 +1,7 @@
 import { appendAudit } from "../audit/service.js";
 import { createUser } from "../auth/service.js";
 import type { Db, Queryable } from "../db/db.js";
+import { refreshDerived } from "./derived-repo.js";
 import * as write from "./write-repo.js";
 
 /**
@@ -39,6 +40,7 @@ export async function loadDemo(db: Db): Promise<void> {
     const complaints = await demoComplaints(tx, rand, city, officers);
     await demoSettlements(tx, rand, city, officers);
     await demoForce(tx, rand, city, officers);
+    await refreshDerived(tx);
     await appendAudit(tx, { actor: "system", action: "demo.load", entity: "records", data: { officers: officers.length, complaints } });
   });
   await createUser(db, { email: DEMO_ADMIN.email, displayName: "Demo administrator", password: DEMO_ADMIN.password, role: "admin" }, "system");

@@ -1,4 +1,9 @@
 import type { Db } from "../db/db.js";
+import * as agencies from "./agencies-repo.js";
+import * as complaints from "./complaints-repo.js";
+import * as officers from "./officers-repo.js";
+import * as lists from "./lists-repo.js";
+import type { AllegationQuery, ComplaintQuery, OfficerQuery, SettlementQuery } from "./schema.js";
 import { countTables, listImportRuns } from "./stats-repo.js";
 import { databaseIsEmpty } from "./write-repo.js";
 
@@ -10,3 +15,87 @@ export async function recordStats(db: Db) {
 
 /** True when the database holds no records and no accounts. */
 export const isEmpty = (db: Db) => databaseIsEmpty(db);
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  page: number;
+  perPage: number;
+}
+
+function paged<T extends { total: number }>(rows: T[], query: { page: number; per_page: number }): Page<T> {
+  return { items: rows, total: rows[0]?.total ?? 0, page: query.page, perPage: query.per_page };
+}
+
+export async function searchOfficers(db: Db, query: OfficerQuery) {
+  const rows = await officers.searchOfficers(db, {
+    q: query.q, badge: query.badge, agency: query.agency, unit: query.unit,
+    limit: query.per_page, offset: (query.page - 1) * query.per_page,
+  });
+  return paged(rows, query);
+}
+
+/** Everything an officer's profile shows, or undefined for an unknown id. */
+export async function officerProfile(db: Db, id: string) {
+  const person = await officers.findPerson(db, id);
+  if (!person) return undefined;
+  const [employment, allegations, discipline, settlements, force, coAccused, stats, mentions] = await Promise.all([
+    officers.employmentOf(db, id),
+    officers.allegationsOf(db, id),
+    officers.disciplineOf(db, id),
+    officers.settlementsOf(db, id),
+    officers.forceOf(db, id),
+    officers.coAccusedOf(db, id),
+    officers.statsOf(db, id),
+    officers.mentionsOf(db, id),
+  ]);
+  return { person, employment, allegations, discipline, settlements, force, coAccused, stats, mentions };
+}
+export type OfficerProfile = NonNullable<Awaited<ReturnType<typeof officerProfile>>>;
+
+export async function searchComplaints(db: Db, query: ComplaintQuery) {
+  const rows = await complaints.searchComplaints(db, {
+    q: query.q, category: query.category, finding: query.finding, year: query.year, unit: query.unit, agency: query.agency,
+    limit: query.per_page, offset: (query.page - 1) * query.per_page,
+  });
+  return paged(rows, query);
+}
+
+export async function complaintDetail(db: Db, id: string) {
+  const complaint = await complaints.findComplaint(db, id);
+  if (!complaint) return undefined;
+  const [allegations, demographics] = await Promise.all([
+    complaints.allegationsOfComplaint(db, id),
+    complaints.complainantDemographics(db, id),
+  ]);
+  return { complaint, allegations, demographics };
+}
+export type ComplaintDetail = NonNullable<Awaited<ReturnType<typeof complaintDetail>>>;
+
+export const listAgencies = (db: Db) => agencies.listAgencies(db);
+
+export async function agencyDetail(db: Db, slug: string) {
+  const agency = await agencies.findAgency(db, slug);
+  if (!agency) return undefined;
+  const [byYearCategory, sustained, penalties, settlements] = await Promise.all([
+    agencies.complaintsByYearAndCategory(db, agency.id),
+    agencies.sustainedByYear(db, agency.id),
+    agencies.recommendedVersusImposed(db, agency.id),
+    agencies.settlementsByYear(db, agency.id),
+  ]);
+  return { agency, byYearCategory, sustained, penalties, settlements };
+}
+export type AgencyDetail = NonNullable<Awaited<ReturnType<typeof agencyDetail>>>;
+
+export async function listAllegations(db: Db, query: AllegationQuery) {
+  const rows = await lists.listAllegations(db, { agency: query.agency, finding: query.finding, category: query.category, year: query.year, limit: query.per_page, offset: (query.page - 1) * query.per_page });
+  return paged(rows, query);
+}
+
+export async function listSettlements(db: Db, query: SettlementQuery) {
+  const rows = await lists.listSettlements(db, { agency: query.agency, year: query.year, limit: query.per_page, offset: (query.page - 1) * query.per_page });
+  return paged(rows, query);
+}
+
+export const sourceFile = (db: Db, sha256: string) => lists.findSourceFile(db, sha256);
+export const sourceFiles = (db: Db) => lists.listSourceFiles(db);

@@ -3,6 +3,7 @@ import { authorize } from "../auth/authorize.js";
 import { recordStats } from "../records/service.js";
 import type { AppEnv } from "./context.js";
 import type { MessageKey } from "./i18n/index.js";
+import { openApiDocument } from "./openapi.js";
 import { renderPage } from "./render.js";
 
 const STAT_LABELS: [keyof Awaited<ReturnType<typeof recordStats>>["tables"], MessageKey, string][] = [
@@ -36,6 +37,26 @@ export function siteRoutes(): Hono<AppEnv> {
             <li><a href={href}><span class="figure">{numbers.format(stats.tables[key])}</span>{t(label)}</a></li>
           ))}
         </ul>
+      </>
+    ));
+  });
+  app.get("/api/openapi.json", (c) => c.json(openApiDocument()));
+
+  app.get("/data", (c) => {
+    const t = c.get("t");
+    const paths = Object.keys(openApiDocument().paths);
+    return renderPage(c, t("data.title"), (
+      <>
+        <h1>{t("data.title")}</h1>
+        <p>{t("data.intro")}</p>
+        <p><a href="/api/openapi.json">OpenAPI (JSON)</a> · <a href="/sources">{t("footer.sources")}</a></p>
+        <ul>{paths.map((path) => <li><code>{path}</code></li>)}</ul>
+        <p class="downloads">
+          <a href="/api/v1/officers?per_page=500&format=csv" download>{t("table.officers")} — CSV</a>
+          <a href="/api/v1/complaints?per_page=500&format=csv" download>{t("table.complaints")} — CSV</a>
+          <a href="/api/v1/allegations?per_page=500&format=csv" download>{t("table.allegations")} — CSV</a>
+          <a href="/api/v1/settlements?per_page=500&format=csv" download>{t("table.settlements")} — CSV</a>
+        </p>
       </>
     ));
   });
