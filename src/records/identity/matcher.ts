@@ -11,8 +11,9 @@
  * reported with its candidates.
  *
  * Determinism: mentions are put into a canonical order (anchor sources first,
- * then source name, then local id, then content) before anything else, so the
- * output never depends on the order of the input array. Person keys are the
+ * then source name by code point — so "TRR-..." before "complaints-..." — then
+ * local id, then content) before anything else, and processed in that order, so
+ * the output never depends on the order of the input array. Person keys are the
  * `source:localId` of the person's first mention in canonical order (for roster
  * people: the roster mention).
  */
@@ -38,6 +39,10 @@ export interface LinkEvidence {
   mention: string; // source:localId
   rule: MatchRule;
   score: number;
+  /** soft conflict (appointed-date, race or middle-initial) overridden by overwhelming evidence */
+  overrode?: string[];
+  /** the best other person that also passed the rules, with a lower score */
+  runnerUp?: { key: string; score: number };
 }
 
 export interface LinkedPerson {
@@ -81,6 +86,13 @@ export interface LinkOptions {
    * Default: every source whose name starts with "roster" (case-insensitive).
    */
   anchorSources?: string[];
+  /**
+   * When true, appointed-date, race and middle-initial conflicts always
+   * disqualify. By default one such conflict is overridden when birth year,
+   * exact first and last name and a star number all agree (recorded in
+   * LinkEvidence.overrode).
+   */
+  strict?: boolean;
 }
 
 export type MatchRule =
@@ -88,7 +100,9 @@ export type MatchRule =
   | 'birth+appointed+star+last'
   | 'birth+appointed+first+star'
   | 'star+name'
-  | 'appointed+name';
+  | 'appointed+name'
+  | 'birth+star+name'
+  | 'birth+appointed+star+first';
 
 // ---------------------------------------------------------------------------
 // Normalization helpers (exported for the row reader and tests)
@@ -104,26 +118,44 @@ export function normName(s: string | null | undefined): string {
     .replace(/[^A-Z]/g, '');
 }
 
-const PLACEHOLDER_NAME = /^(UNKNOWN\d*|UNK|UNKN|NONE|NA|NULL|NOTAPPLICABLE|NOTAVAILABLE|NAME|OFFICER|TBD)$/;
+const PLACEHOLDER_ALWAYS = /^(UNKNOWN\d*|UNK|UNKN|NOTKNOWN|NOTSURE|ANONYMOUS|NONAME|FAKENAME|NOTAPPLICABLE|NOTAVAILABLE)$/;
+// Real surnames too (NA is a Korean surname): placeholders only when both names are.
+const PLACEHOLDER_IF_BOTH = /^(NA|NONE|NULL|TBD|X|UNKNOWN\d*|UNK|UNKN|)$/;
 
-/** True for names that are placeholders, not people (UNKNOWN, NA, NONE, JOHN DOE, DISTRICT20, ...). */
+/**
+ * True for names that are placeholders, not people (UNKNOWN, NA NA, NONE,
+ * JOHN DOE, DISTRICT20, ...). A placeholder first name with a real last name
+ * ("UNKNOWN ACOSTA") is a person whose first name is unknown: see
+ * isPlaceholderFirstName.
+ */
 export function isPlaceholderName(firstName: string, lastName: string): boolean {
   const f = normName(firstName);
   const l = normName(lastName);
-  if (!l) return true;
-  if (PLACEHOLDER_NAME.test(l) || PLACEHOLDER_NAME.test(f)) return true;
-  if (/^DISTRICT\d+$/.test(l) || /^DISTRICT\d+$/.test(f)) return true;
+  if (!l || PLACEHOLDER_ALWAYS.test(l)) return true;
+  if (PLACEHOLDER_IF_BOTH.test(l) && PLACEHOLDER_IF_BOTH.test(f)) return true;
+  if (f + l === 'NA') return true; // "N" / "A"
+  const fUnknown = PLACEHOLDER_IF_BOTH.test(f) || PLACEHOLDER_ALWAYS.test(f);
+  if (fUnknown && /^(OFFICER|SUPERVISOR|SERGEANT|LIEUTENANT|DETECTIVE|POLICE|POLICEOFFICER|CPD|COPA)$/.test(l)) return true;
+  const alnum = (x: string) => x.toUpperCase().replace(/[^A-Z0-9]/g, '');
+  const district = /^(\d+(ST|ND|RD|TH)?)?DISTRICT\d*$/;
+  if (district.test(alnum(lastName)) || district.test(alnum(firstName))) return true;
   if (l === 'DOE' && (f === 'JOHN' || f === 'JANE' || f === '')) return true;
   return false;
+}
+
+/** True when a first name says "unknown" rather than naming anyone. */
+export function isPlaceholderFirstName(firstName: string): boolean {
+  return PLACEHOLDER_ALWAYS.test(normName(firstName));
 }
 
 /** "11680.0" -> "11680"; "" / "0" / non-numeric -> null. */
 export function normStar(s: string | null | undefined): string | null {
   if (s == null) return null;
   const t = String(s).trim();
-  const m = /^0*(\d+)(?:\.0*)?$/.exec(t);
-  if (!m || m[1] === '') return null;
-  return m[1];
+  const m = /^(\d+)(?:\.0*)?$/.exec(t);
+  if (!m) return null;
+  const digits = m[1].replace(/^0+/, '');
+  return digits === '' ? null : digits;
 }
 
 /** "1971.0" -> 1971; out-of-range or garbage -> null. */
@@ -173,23 +205,38 @@ export function normCategory(s: string | null | undefined): string | null {
 
 const PARTICLES = new Set(['MC', 'MAC', 'O', 'DE', 'DEL', 'DELA', 'LA', 'LE', 'DI', 'DA', 'DU', 'VAN', 'VON', 'DER', 'VANDER', 'ST', 'SAINT', 'AL', 'EL', 'Y']);
 
-/**
- * Keys a last name can be matched by: the whole name without spaces/punctuation,
- * plus each part of a hyphenated / multi-word name ("HANNAH-PORTER" -> HANNAHPORTER,
- * HANNAH, PORTER), and the name without a trailing suffix token ("SMITH JR").
- * Particles ("MC", "DE", "O") are not keys on their own.
- */
-export function lastNameKeys(lastName: string): string[] {
-  const keys = new Set<string>();
+function lastNameTokens(lastName: string): string[] {
   const raw = lastName
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '')
     .toUpperCase();
-  const full = normName(raw);
-  if (full) keys.add(full);
   const tokens = raw.split(/[^A-Z']+/).map((t) => t.replace(/'/g, '')).filter(Boolean);
   while (tokens.length > 1 && SUFFIXES.has(tokens[tokens.length - 1])) tokens.pop();
-  if (tokens.length > 0) keys.add(tokens.join(''));
+  return tokens;
+}
+
+/**
+ * The comparable core of a last name: letters only, without a trailing
+ * generational suffix, whether separated ("SMITH JR") or glued on as in the
+ * accused files ("SMITHJR", "CLAYIII"). "MC CLUSKEY" -> "MCCLUSKEY",
+ * "O'BRIEN" -> "OBRIEN". A glued suffix is only removed when 4+ letters remain.
+ */
+export function lastNameCore(lastName: string): string {
+  const joined = lastNameTokens(lastName).join('');
+  const m = /^([A-Z]{4,}?)(JR|SR|III|II|IV)$/.exec(joined);
+  return m ? m[1] : joined;
+}
+
+/**
+ * Keys a last name can be matched by: its core (see lastNameCore), plus each
+ * part of a hyphenated / multi-word name ("HANNAH-PORTER" -> HANNAHPORTER,
+ * HANNAH, PORTER). Particles ("MC", "DE", "O") are not keys on their own.
+ */
+export function lastNameKeys(lastName: string): string[] {
+  const keys = new Set<string>();
+  const core = lastNameCore(lastName);
+  if (core) keys.add(core);
+  const tokens = lastNameTokens(lastName);
   if (tokens.length > 1) {
     for (const t of tokens) if (t.length >= 3 && !PARTICLES.has(t)) keys.add(t);
   }
@@ -264,7 +311,6 @@ export type FirstNameLevel = 'exact' | 'prefix' | 'nickname' | 'initial' | 'typo
 export type LastNameLevel = 'exact' | 'variant' | 'typo' | 'none';
 
 const FIRST_RANK: Record<FirstNameLevel, number> = { exact: 5, prefix: 4, nickname: 3, initial: 2, typo: 1, none: 0 };
-const LAST_RANK: Record<LastNameLevel, number> = { exact: 3, variant: 2, typo: 1, none: 0 };
 
 /** How well two normalized first names agree. */
 export function compareFirstNames(a: string, b: string): FirstNameLevel {
@@ -351,18 +397,19 @@ interface Person {
   firsts: Set<string>;
   stars: Set<string>;
   by: number | null;
-  ad: string | null;
+  /** every appointed date seen (re-hires have several) */
+  ads: Set<string>;
   gender: string | null;
   race: string | null;
   mi: string | null;
   suffixes: Set<string>;
-  indexed: boolean;
 }
 
 interface Scored {
   person: number;
   rule: MatchRule;
   score: number;
+  overrode: string[];
 }
 
 /** Scoring weights: each piece of agreeing evidence adds to the score. */
@@ -374,11 +421,13 @@ export const WEIGHTS = {
   star: 30,
   middleInitial: 5,
   suffix: 3,
+  /** applied per overridden race / middle-initial conflict */
+  overriddenConflict: -10,
 };
 
 function prepare(m: OfficerMention, anchors: Set<string>): Prepared {
-  const last = normName(m.lastName);
-  const first = normName(m.firstName);
+  const last = lastNameCore(m.lastName);
+  const first = isPlaceholderFirstName(m.firstName) ? '' : normName(m.firstName);
   const stars = [...new Set(m.stars.map((s) => normStar(s)).filter((s): s is string => s != null))];
   return {
     m,
@@ -441,32 +490,47 @@ function bestFirst(p: Prepared, person: Person): FirstNameLevel {
  * (conflicting birth year / appointed date / gender / race / middle initial) or
  * when no acceptance rule is met.
  */
-function evaluate(p: Prepared, person: Person): { rule: MatchRule; score: number } | null {
-  // Disqualifiers: both sides known and different.
+function evaluate(p: Prepared, person: Person, strict: boolean): { rule: MatchRule; score: number; overrode: string[] } | null {
+  // Hard disqualifiers: both sides known and different.
   if (p.by != null && person.by != null && p.by !== person.by) return null;
-  if (p.ad != null && person.ad != null && p.ad !== person.ad) return null;
   if (p.gender != null && person.gender != null && p.gender !== person.gender) return null;
-  if (p.race != null && person.race != null && p.race !== person.race) return null;
-  if (p.mi != null && person.mi != null && p.mi !== person.mi) return null;
 
-  const last = bestLast(p, person);
-  if (last === 'none') return null;
-  const first = bestFirst(p, person);
   const byEq = p.by != null && p.by === person.by;
-  const adEq = p.ad != null && p.ad === person.ad;
+  const adEq = p.ad != null && person.ads.has(p.ad);
   const starEq = p.stars.some((s) => person.stars.has(s));
+  const last = bestLast(p, person);
+  // A different last name is only acceptable for a name change (marriage):
+  // same birth year, appointed date, star and first name — checked below.
+  if (last === 'none' && !(byEq && adEq && starEq)) return null;
+  const first = bestFirst(p, person);
   const miEq = p.mi != null && p.mi === person.mi;
   const sufEq = p.suffix != null && person.suffixes.has(p.suffix);
+
+  // Soft disqualifiers. Race and middle initial are recorded inconsistently
+  // across files, and an officer who resigns and is re-hired gets a new
+  // appointed date (the roster keeps the latest). A conflict on one of these
+  // disqualifies unless the identity is otherwise overwhelming: same birth year,
+  // exact first and last name AND a shared star number. At most one soft
+  // conflict is overridden. With options.strict they always disqualify.
+  const overrode: string[] = [];
+  const overwhelming = !strict && byEq && last === 'exact' && first === 'exact' && starEq;
+  if (p.ad != null && person.ads.size > 0 && !adEq) overrode.push('appointed-date');
+  if (p.race != null && person.race != null && p.race !== person.race) overrode.push('race');
+  if (p.mi != null && person.mi != null && p.mi !== person.mi) overrode.push('middle-initial');
+  if (overrode.length > 0 && !(overwhelming && overrode.length === 1)) return null;
+
   const firstLoose = first !== 'none'; // exact | prefix | nickname | initial | typo
   const firstClose = first === 'exact' || first === 'prefix' || first === 'nickname' || first === 'initial';
 
   let rule: MatchRule | null = null;
-  if (byEq && adEq && last === 'exact' && firstLoose) rule = 'birth+appointed+name';
+  if (overrode.length > 0) rule = 'birth+star+name'; // only reachable when overwhelming
+  else if (byEq && adEq && last === 'exact' && firstLoose) rule = 'birth+appointed+name';
   else if (byEq && adEq && last === 'variant' && firstClose) rule = 'birth+appointed+name';
   else if (byEq && adEq && last === 'exact' && first === 'none' && starEq) rule = 'birth+appointed+star+last';
   else if (byEq && adEq && last === 'typo' && first === 'exact' && (starEq || miEq)) rule = 'birth+appointed+first+star';
   else if (starEq && last === 'exact' && firstClose) rule = 'star+name';
   else if (adEq && (p.by == null || person.by == null) && last === 'exact' && first === 'exact') rule = 'appointed+name';
+  else if (byEq && adEq && starEq && last === 'none' && first === 'exact') rule = 'birth+appointed+star+first';
   if (!rule) return null;
 
   const score =
@@ -476,8 +540,9 @@ function evaluate(p: Prepared, person: Person): { rule: MatchRule; score: number
     (adEq ? WEIGHTS.appointedDate : 0) +
     (starEq ? WEIGHTS.star : 0) +
     (miEq ? WEIGHTS.middleInitial : 0) +
-    (sufEq ? WEIGHTS.suffix : 0);
-  return { rule, score };
+    (sufEq ? WEIGHTS.suffix : 0) +
+    overrode.length * WEIGHTS.overriddenConflict;
+  return { rule, score, overrode };
 }
 
 function newPerson(p: Prepared): Person {
@@ -491,12 +556,11 @@ function newPerson(p: Prepared): Person {
     firsts: new Set(p.first ? [p.first] : []),
     stars: new Set(p.stars),
     by: p.by,
-    ad: p.ad,
+    ads: new Set(p.ad ? [p.ad] : []),
     gender: p.gender,
     race: p.race,
     mi: p.mi,
     suffixes: new Set(p.suffix ? [p.suffix] : []),
-    indexed: false,
   };
 }
 
@@ -508,7 +572,7 @@ function absorb(person: Person, p: Prepared): void {
   if (p.first) person.firsts.add(p.first);
   for (const s of p.stars) person.stars.add(s);
   person.by ??= p.by;
-  person.ad ??= p.ad;
+  if (p.ad) person.ads.add(p.ad);
   person.gender ??= p.gender;
   person.race ??= p.race;
   person.mi ??= p.mi;
@@ -522,32 +586,57 @@ function emptyCounts(): LinkCounts {
 /**
  * Link officer mentions into people. Deterministic and independent of input order.
  *
- * Rule set (a pair must pass every disqualifier and meet at least one rule):
- *  - disqualified if both sides know and disagree on birth year, appointed date,
- *    gender, race or middle initial; a mention never joins a person that already
- *    holds a mention of the same anchor (roster) source;
- *  - 'birth+appointed+name': same birth year and appointed date, same last name
- *    (exact after removing spaces/punctuation, e.g. MC CLUSKEY = MCCLUSKEY) and a
- *    compatible first name (exact, prefix, nickname, initial, or a 1-2 letter typo),
- *    or a last-name variant (one part of a hyphenated / two-word name, trailing
- *    suffix) with a first name that is not merely a typo;
+ * Mentions are processed in canonical order (anchor/roster source first). Each
+ * anchor mention starts its own person; anchor mentions never merge with each
+ * other. Every other mention is compared with the people found through its
+ * blocking keys (last-name key + first initial, birth year + appointed date,
+ * each star number) and joins the single best-scoring person that passes the
+ * rule set below; with no such person it starts a new person (so mentions of
+ * officers missing from the roster still link across the complaint and TRR
+ * files); with two or more people tied at the top score it is AMBIGUOUS: it is
+ * left as its own person (which nobody may join) and reported.
+ *
+ * Disqualifiers (both sides known and different):
+ *  - birth year or gender: always;
+ *  - appointed date, race or middle initial: unless the identity is otherwise
+ *    overwhelming (same birth year, exact first AND last name, shared star),
+ *    and then only one such conflict; the override is recorded in the evidence.
+ *    (Re-hired officers get a new appointed date; race and middle initial are
+ *    recorded inconsistently between files.) options.strict turns this off.
+ * Acceptance rules (name alone never links):
+ *  - 'birth+appointed+name': same birth year and appointed date, exact last name
+ *    (letters only, suffix removed: MC CLUSKEY = MCCLUSKEY, SMITHJR = SMITH JR)
+ *    and a compatible first name (exact, 3+ letter prefix, nickname, initial, or
+ *    a 1-2 letter typo), or a last-name variant (one part of a hyphenated or
+ *    two-word name: AKINS-GREENE ~ AKINS, O BRIEN ~ BRIEN) with a first name
+ *    that is not merely a typo;
  *  - 'birth+appointed+star+last': same birth year, appointed date, exact last
- *    name and a shared star number (first name may differ entirely);
+ *    name and a shared star (first name may differ: KATE ~ KATHERINE);
  *  - 'birth+appointed+first+star': same birth year, appointed date and exact
  *    first name, last name one edit away, plus a shared star or middle initial;
- *  - 'star+name': a shared star number, exact last name and a close first name;
- *  - 'appointed+name': same appointed date and exact first+last name when one
- *    side has no birth year.
- * Name alone never links. Among the people that pass, the highest score wins
- * (see WEIGHTS); if two or more people share the top score the mention is
- * ambiguous and is left as its own person.
+ *  - 'star+name': a shared star, exact last name and a close first name (used
+ *    when birth year / appointed date are missing on one side);
+ *  - 'appointed+name': same appointed date, exact first and last name, and one
+ *    side has no birth year;
+ *  - 'birth+appointed+star+first': last name changed (marriage): same birth
+ *    year, appointed date, star and exact first name;
+ *  - 'birth+star+name': the overwhelming case above, with one overridden conflict.
+ * Score (WEIGHTS): last 40/25/10 (exact/variant/typo), first 30/20/15/10/10
+ * (exact/prefix/nickname/initial/typo), birth year 20, appointed date 25,
+ * star 30, middle initial 5, suffix 3, overridden conflict -10.
+ *
+ * Throws if two mentions share the same `source:localId`.
  */
 export function linkOfficers(mentions: OfficerMention[], options: LinkOptions = {}): LinkResult {
   const anchors = new Set(
     options.anchorSources ?? [...new Set(mentions.map((m) => m.source))].filter((s) => /^roster/i.test(s)),
   );
+  const strict = options.strict ?? false;
   const prepared = mentions.map((m) => prepare(m, anchors));
   prepared.sort(comparePrepared);
+  for (let i = 1; i < prepared.length; i++) {
+    if (prepared[i].key === prepared[i - 1].key) throw new Error(`duplicate officer mention ${prepared[i].key}`);
+  }
 
   const people: Person[] = [];
   const index = new Map<string, number[]>();
@@ -571,9 +660,7 @@ export function linkOfficers(mentions: OfficerMention[], options: LinkOptions = 
     }
     if (p.rank === 0) {
       // Anchor mentions come first and never merge with each other (one row per officer).
-      const pi = people.push(newPerson(p)) - 1;
-      people[pi].indexed = true;
-      addToIndex(pi, p);
+      addToIndex(people.push(newPerson(p)) - 1, p);
       continue;
     }
     candidateSet.clear();
@@ -583,13 +670,11 @@ export function linkOfficers(mentions: OfficerMention[], options: LinkOptions = 
     }
     const accepted: Scored[] = [];
     for (const pi of candidateSet) {
-      const r = evaluate(p, people[pi]);
+      const r = evaluate(p, people[pi], strict);
       if (r) accepted.push({ person: pi, ...r });
     }
     if (accepted.length === 0) {
-      const pi = people.push(newPerson(p)) - 1;
-      people[pi].indexed = true;
-      addToIndex(pi, p);
+      addToIndex(people.push(newPerson(p)) - 1, p);
       continue;
     }
     accepted.sort((a, b) => b.score - a.score || cmpStr(people[a.person].key, people[b.person].key));
@@ -608,7 +693,10 @@ export function linkOfficers(mentions: OfficerMention[], options: LinkOptions = 
     }
     const person = people[top.person];
     absorb(person, p);
-    person.evidence.push({ mention: p.key, rule: top.rule, score: top.score });
+    const ev: LinkEvidence = { mention: p.key, rule: top.rule, score: top.score };
+    if (top.overrode.length) ev.overrode = top.overrode;
+    if (accepted.length > 1) ev.runnerUp = { key: people[accepted[1].person].key, score: accepted[1].score };
+    person.evidence.push(ev);
     addToIndex(top.person, p);
   }
 
@@ -807,12 +895,13 @@ export class MentionCollector {
     const out: OfficerMention[] = [];
     this.placeholders = 0;
     for (const [localId, a] of this.accs) {
-      const firstName = a.firstName.top() ?? a.firstNameNS.top() ?? '';
+      let firstName = a.firstName.top() ?? a.firstNameNS.top() ?? '';
       const lastName = a.lastName.top() ?? a.lastNameNS.top() ?? '';
       if (isPlaceholderName(firstName, lastName) || isPlaceholderName(a.firstNameNS.top() ?? firstName, a.lastNameNS.top() ?? lastName)) {
         this.placeholders++;
         continue;
       }
+      if (isPlaceholderFirstName(firstName)) firstName = '';
       const by = a.birthYear.top();
       out.push({
         source: this.source,

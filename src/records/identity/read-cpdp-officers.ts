@@ -22,9 +22,11 @@ export const CPDP_OFFICER_FILES = [
 
 /**
  * Known per-file artifacts. complaints-accused p867849 reports every appointed
- * date on or after 2000-03-01 one day late (a converter that treats 2000 as a
- * non-leap year): against the roster, 4,266 pre-March-2000 dates agree exactly
- * and ~10,200 later dates are all exactly +1 day. We undo the shift on read.
+ * date after 2000-02-29 one day late (a converter that treats 2000 as a
+ * non-leap year). Matching its officers to the roster and p053540 on first
+ * name + last name + birth year: every date up to 2000-02-28 agrees exactly and
+ * every date from the next academy class (2000-06-19) on is exactly +1 day
+ * (~3,600 vs ~9,600 roster matches). We undo the shift on read.
  */
 export const CPDP_FILE_OPTIONS: Record<string, MentionsFromRowsOptions> = {
   'complaints-accused_2000-2023_2023-09_p867849': { fixAppointedDate: undoNonLeap2000Shift },
