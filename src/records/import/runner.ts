@@ -3,6 +3,7 @@ import { basename, join } from "node:path";
 import { parse, CsvError } from "csv-parse";
 import { stringify } from "csv-stringify/sync";
 import { appendAudit } from "../../audit/service.js";
+import { refreshDerived } from "../derived-repo.js";
 import type { Db } from "../../db/db.js";
 import { ImportError, RowError } from "./errors.js";
 import type { CsvRecord, ImportFormat, RunContext } from "./format.js";
@@ -71,6 +72,7 @@ export async function runImport(db: Db, format: ImportFormat, paths: string[], o
     await ctx.sink.flush();
     const extra = (await format.finish?.(ctx)) ?? {};
     await ctx.sink.flush();
+    await refreshDerived(tx);
     const result: ImportReport = { runId, format: format.name, files: [...files, ...skippedReports], tables: { ...ctx.sink.counts }, extra };
     await repo.finishRun(tx, runId, result);
     await appendAudit(tx, {
@@ -91,7 +93,8 @@ async function importFile(format: ImportFormat, source: SourceFile, ctx: RunCont
   let handler: ReturnType<ImportFormat["openFile"]> | null = null;
   let rowsRead = 0;
   let rowsImported = 0;
-  const parser = openText(source, (bytes) => options.onProgress?.(source.name, bytes, source.sizeBytes)).pipe(
+  const text = openText(source, (bytes) => options.onProgress?.(source.name, bytes, source.sizeBytes));
+  const parser = text.pipe(
     parse({
       bom: true,
       info: true,
@@ -100,7 +103,8 @@ async function importFile(format: ImportFormat, source: SourceFile, ctx: RunCont
       skip_records_with_error: options.skipBadRows ?? false,
       on_skip: (error) => {
         rowsRead += 1;
-        rejects.push({ line: Number((error as { lines?: number } | undefined)?.lines ?? 0), reason: error?.message ?? "unreadable row", record: null });
+        const reason = error instanceof CsvError ? describeCsvError(error) : "unreadable row";
+        rejects.push({ line: Number((error as { lines?: number } | undefined)?.lines ?? 0), reason, record: null });
         return undefined;
       },
       columns: (header: string[]) => {
@@ -115,6 +119,8 @@ async function importFile(format: ImportFormat, source: SourceFile, ctx: RunCont
       },
     }),
   );
+  // pipe() does not forward errors: without this a binary file's ImportError is an unhandled 'error' event.
+  text.on("error", (error) => parser.destroy(error));
   try {
     for await (const { record, info } of parser as AsyncIterable<{ record: CsvRecord; info: { lines: number } }>) {
       rowsRead += 1;
@@ -133,6 +139,9 @@ async function importFile(format: ImportFormat, source: SourceFile, ctx: RunCont
     }
   } catch (error) {
     throw asImportError(error, source.name);
+  } finally {
+    // An import stopped early must still release the file.
+    text.destroy();
   }
   if (!handler) throw new ImportError(source.name, 1, null, "the file has no header row");
   await ctx.sink.flush();

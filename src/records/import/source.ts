@@ -25,15 +25,21 @@ export async function describeSource(path: string): Promise<SourceFile> {
   }
   if (!info.isFile()) throw new ImportError(name, null, null, "not a regular file");
   if (info.size === 0) throw new ImportError(name, null, null, "the file is empty");
-  const gzipped = await startsWithGzipMagic(path);
+  const { gzipped, nulLine } = await sniff(path);
+  // Refuse a binary file (or a sparse one, all NULs) before hashing it: hashing reads every byte.
+  if (nulLine !== null) throw new ImportError(name, nulLine, null, "the file holds binary data (a NUL byte), not CSV text");
   return { path, name, sizeBytes: info.size, sha256: await sha256File(path), gzipped };
 }
 
-async function startsWithGzipMagic(path: string): Promise<boolean> {
+/** Reads the first 64 KB: gzip magic, or (for plain text) the line of the first NUL byte. */
+async function sniff(path: string): Promise<{ gzipped: boolean; nulLine: number | null }> {
   const handle = await open(path, "r");
   try {
-    const { buffer, bytesRead } = await handle.read(Buffer.alloc(2), 0, 2, 0);
-    return bytesRead === 2 && buffer[0] === 0x1f && buffer[1] === 0x8b;
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(64 * 1024), 0, 64 * 1024, 0);
+    const head = buffer.subarray(0, bytesRead);
+    const gzipped = bytesRead >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+    const nul = gzipped ? -1 : head.indexOf(0);
+    return { gzipped, nulLine: nul >= 0 ? 1 + countNewlines(head.subarray(0, nul)) : null };
   } finally {
     await handle.close();
   }
@@ -64,6 +70,7 @@ export function openText(source: SourceFile, onBytes?: (bytesRead: number) => vo
   const guard = refuseBinary(source.name);
   raw.on("error", (error) => guard.destroy(error));
   decoded.on("error", () => guard.destroy(new ImportError(source.name, null, null, "the file is not valid gzip")));
+  guard.on("close", () => raw.destroy());
   return decoded.pipe(guard);
 }
 

@@ -1,11 +1,79 @@
-import type { ImportFormat } from "../format.js";
+import type { ImportFormat, RunContext } from "../format.js";
 import { RowError } from "../errors.js";
+import type { SourceFile } from "../source.js";
+import { linkIdentities, type IdentityOutcome } from "./identity.js";
+import { kindOf, kindOrder, OFFICER_KINDS, officerIdColumn, readHeader, stemOf, type CpdpKind } from "./kinds.js";
+import { existingComplaints, existingIncidents, mergeDuplicateAllegations, refreshComplaintSearchText } from "./repo.js";
+import { rowHandler, TRR_SOURCE_KIND, type CpdpState } from "./rows.js";
 
+export const CPD_AGENCY = { slug: "chicago-pd", name: "Chicago Police Department", city: "Chicago", state: "IL" } as const;
+
+/**
+ * The Invisible Institute's Chicago exports (Citizens Police Data Project): the
+ * roster, complaints, accused officers in both schemas, complainants (kept as
+ * aggregate demographics only) and use-of-force reports. Officers are linked
+ * across files before any row is written.
+ */
 export function cpdpFormat(): ImportFormat {
+  const kinds = new Map<string, CpdpKind>();
+  let state: CpdpState | null = null;
+  let identity: IdentityOutcome | null = null;
+
   return {
     name: "cpdp",
-    openFile() {
-      throw new RowError(null, "the cpdp importer is not built yet");
+
+    async prepare(files: SourceFile[], ctx: RunContext) {
+      for (const file of files) {
+        const kind = kindOf(await readHeader(file));
+        if (!kind) throw new RowError(null, `${file.name}: not a CPDP file this importer knows (its columns match none of ${["roster", "complaints", "accused", "complainants", "TRR"].join(", ")})`);
+        kinds.set(file.sha256, kind);
+      }
+      const agencyId = await ctx.sink.agency(CPD_AGENCY.slug, CPD_AGENCY.name, CPD_AGENCY.city, CPD_AGENCY.state);
+      const officerFiles = files.filter((file) => OFFICER_KINDS.has(kinds.get(file.sha256)!)).map((source) => ({ source, stem: stemOf(source) }));
+      identity = await linkIdentities(officerFiles, ctx, agencyId);
+      state = {
+        agencyId,
+        personByMention: identity.personByMention,
+        complaints: await existingComplaints(ctx.tx, agencyId),
+        incidents: await existingIncidents(ctx.tx, TRR_SOURCE_KIND),
+        counters: { complaintsRepeated: 0, stubComplaints: 0, complainantsWithoutComplaint: 0, stubIncidents: 0, unidentifiedOfficers: 0 },
+      };
+    },
+
+    order(files) {
+      return [...files].sort((a, b) => kindOrder(kinds.get(a.sha256)!) - kindOrder(kinds.get(b.sha256)!) || a.name.localeCompare(b.name));
+    },
+
+    openFile(file, header, ctx) {
+      const kind = kinds.get(file.sha256);
+      if (!kind || !state) throw new RowError(null, "the file was not prepared");
+      return rowHandler(kind, stemOf(file), OFFICER_KINDS.has(kind) ? officerIdColumn(header) : null, ctx, state);
+    },
+
+    async finish(ctx) {
+      await ctx.sink.flush();
+      const merged = await mergeAccusedFiles(ctx, kinds);
+      await refreshComplaintSearchText(ctx.tx, ctx.runId);
+      return {
+        identityLinking: identity && {
+          ...identity.counts,
+          newPeople: identity.newPeople,
+          heldApartForReview: identity.heldApart,
+          ambiguousMentions: identity.ambiguous,
+          bySource: identity.bySource,
+        },
+        allegationsMergedAcrossAccusedFiles: merged,
+        ...state?.counters,
+      };
     },
   };
+}
+
+/** When both accused schemas arrive together, each allegation they share is kept once. */
+async function mergeAccusedFiles(ctx: RunContext, kinds: Map<string, CpdpKind>): Promise<number> {
+  const recommended = [...kinds].filter(([, kind]) => kind === "accused-recommended").map(([sha]) => sha);
+  const penalty = [...kinds].filter(([, kind]) => kind === "accused-penalty").map(([sha]) => sha);
+  let merged = 0;
+  for (const keep of recommended) for (const drop of penalty) merged += await mergeDuplicateAllegations(ctx.tx, keep, drop);
+  return merged;
 }

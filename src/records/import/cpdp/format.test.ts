@@ -1,0 +1,119 @@
+import assert from "node:assert/strict";
+import { createReadStream, readdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { createGunzip } from "node:zlib";
+import { parse } from "csv-parse";
+import { after, before, describe, it } from "node:test";
+import { currentTreeHead, verifyAuditLog } from "../../../audit/service.js";
+import type { Db } from "../../../db/db.js";
+import { openTestDb, testEngine } from "../../../db/test-db.js";
+import { runImport, type ImportReport } from "../runner.js";
+import { cpdpFormat } from "./format.js";
+
+const DATA_DIR = fileURLToPath(new URL("../../../../../shared/data/chicago_cpdp/", import.meta.url));
+const files = readdirSync(DATA_DIR).filter((name) => name.endsWith(".csv.gz")).sort().map((name) => DATA_DIR + name);
+
+async function countRows(path: string): Promise<number> {
+  let rows = 0;
+  for await (const _ of createReadStream(path).pipe(createGunzip()).pipe(parse({ columns: true, skip_empty_lines: true }))) rows += 1;
+  return rows;
+}
+
+async function tableCounts(db: Db) {
+  const [row] = await db.query<Record<string, number>>(`SELECT
+    (SELECT count(*) FROM people)::int AS people, (SELECT count(*) FROM person_mentions)::int AS mentions,
+    (SELECT count(*) FROM complaints)::int AS complaints, (SELECT count(*) FROM allegations)::int AS allegations,
+    (SELECT count(*) FROM employment)::int AS employment, (SELECT count(*) FROM force_incidents)::int AS force,
+    (SELECT count(*) FROM complainant_demographics)::int AS complainants`);
+  return row;
+}
+
+/** Who the matcher put together, checked by hand against the files (zcat | grep). */
+const HAND_CHECKED: { name: RegExp; mentions: [string, string][] }[] = [
+  { name: /Mc ?Beth/i, mentions: [["roster_1969-2023_2023-07_p858785", "10026"], ["complaints-accused_2000-2023_2023-08_p053540", "1235"], ["complaints-accused_2000-2023_2023-09_p867849", "7171"], ["TRR-officers_2020-2021_2021-06_p660692", "1578"]] },
+  { name: /Bansley/i, mentions: [["roster_1969-2023_2023-07_p858785", "886"], ["complaints-accused_2000-2023_2023-08_p053540", "10003"], ["complaints-accused_2000-2023_2023-09_p867849", "15202"], ["TRR-officers_2020-2021_2021-06_p660692", "500"]] },
+  { name: /Wilson/i, mentions: [["roster_1969-2023_2023-07_p858785", "17435"], ["complaints-accused_2000-2023_2023-08_p053540", "4091"], ["complaints-accused_2000-2023_2023-09_p867849", "162"]] },
+  { name: /Kuc/i, mentions: [["roster_1969-2023_2023-07_p858785", "8584"], ["complaints-accused_2000-2023_2023-08_p053540", "14105"], ["complaints-accused_2000-2023_2023-08_p053540", "8702"], ["TRR-officers_2020-2021_2021-06_p660692", "1611"]] },
+  { name: /Chatman/i, mentions: [["roster_1969-2023_2023-07_p858785", "2637"], ["complaints-accused_2000-2023_2023-08_p053540", "4593"], ["complaints-accused_2000-2023_2023-09_p867849", "2614"], ["TRR-officers_2020-2021_2021-06_p660692", "14"]] },
+];
+
+describe(`CPDP import of the real Chicago files (${testEngine})`, () => {
+  let db: Db;
+  let report: ImportReport;
+  before(async () => {
+    db = await openTestDb();
+    report = await runImport(db, cpdpFormat(), files);
+  });
+  after(() => db.close());
+
+  it("reads and imports every row of every file, matching the source row counts", async () => {
+    assert.equal(files.length, 8);
+    for (const path of files) {
+      const name = path.slice(DATA_DIR.length);
+      const file = report.files.find((entry) => entry.file === name)!;
+      const expected = await countRows(path);
+      assert.equal(file.rowsRead, expected, `${name} rows read`);
+      assert.equal(file.rowsImported, expected, `${name} rows imported`);
+      assert.equal(file.rowsSkipped, 0);
+    }
+  });
+
+  it("writes what the report says, net of allegations shared by the two accused files", async () => {
+    const counts = await tableCounts(db);
+    const extra = report.extra as { allegationsMergedAcrossAccusedFiles: number; complaintsRepeated: number; stubComplaints: number };
+    assert.equal(counts.allegations, report.tables.allegations! - extra.allegationsMergedAcrossAccusedFiles);
+    assert.ok(extra.allegationsMergedAcrossAccusedFiles > 10_000, "the accused files overlap");
+    const complaintRows = (await countRows(files.find((f) => f.includes("complaints-complaints_2000-2023_2023-08"))!)) + (await countRows(files.find((f) => f.includes("complaints-complaints_2000-2023_2023-09"))!));
+    assert.equal(counts.complaints, complaintRows - extra.complaintsRepeated + extra.stubComplaints);
+    assert.equal(counts.complainants, report.tables.complainant_demographics);
+  });
+
+  it("reports identity linking: linked, unlinked and ambiguous, and merges no ambiguous mention", async () => {
+    const linking = (report.extra as { identityLinking: { mentions: number; linked: number; unlinked: number; ambiguous: number; ambiguousMentions: { mention: string }[] } }).identityLinking;
+    assert.equal(linking.mentions, linking.linked + linking.unlinked + linking.ambiguous);
+    assert.ok(linking.linked > 40_000);
+    assert.equal(linking.ambiguousMentions.length, linking.ambiguous);
+    for (const entry of linking.ambiguousMentions) {
+      const [source, localId] = [entry.mention.slice(0, entry.mention.lastIndexOf(":")), entry.mention.slice(entry.mention.lastIndexOf(":") + 1)];
+      const [row] = await db.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM person_mentions WHERE person_id = (SELECT person_id FROM person_mentions WHERE source = $1 AND local_id = $2)",
+        [source, localId],
+      );
+      assert.equal(row.n, 1, `${entry.mention} stays alone`);
+    }
+  });
+
+  it("links the five hand-checked officers across files, each to one person with that name", async () => {
+    for (const officer of HAND_CHECKED) {
+      const ids = new Set<string>();
+      for (const [source, localId] of officer.mentions) {
+        const [row] = await db.query<{ person_id: string; full_name: string }>(
+          "SELECT m.person_id, p.full_name FROM person_mentions m JOIN people p ON p.id = m.person_id WHERE m.source = $1 AND m.local_id = $2",
+          [source, localId],
+        );
+        assert.ok(row, `${source}:${localId} stored`);
+        assert.match(row.full_name, officer.name);
+        ids.add(row.person_id);
+      }
+      assert.equal(ids.size, 1, `${officer.name} is one person`);
+    }
+  });
+
+  it("keeps provenance on every imported allegation, and complainants only as counts", async () => {
+    const [row] = await db.query<{ missing: number }>("SELECT count(*)::int AS missing FROM allegations WHERE source_sha256 IS NULL OR source_row IS NULL");
+    assert.equal(row.missing, 0);
+    const columns = await db.query<{ column_name: string }>("SELECT column_name FROM information_schema.columns WHERE table_name = 'complainant_demographics'");
+    assert.deepEqual(columns.map((c) => c.column_name).sort(), ["age_band", "complaint_id", "count", "gender", "import_run_id", "race", "source_sha256"]);
+  });
+
+  it("changes nothing when the same files are imported again", async () => {
+    const before = await tableCounts(db);
+    const head = await currentTreeHead(db);
+    const again = await runImport(db, cpdpFormat(), files);
+    assert.equal(again.runId, null);
+    assert.ok(again.files.every((file) => file.status === "already imported"));
+    assert.deepEqual(await tableCounts(db), before);
+    assert.deepEqual(await currentTreeHead(db), head);
+    assert.equal((await verifyAuditLog(db)).ok, true);
+  });
+});

@@ -1,0 +1,91 @@
+import { linkOfficers, type LinkResult, type OfficerMention } from "../../identity/matcher.js";
+import { readCpdpOfficerFile } from "../../identity/read-cpdp-officers.js";
+import type { RunContext } from "../format.js";
+import type { SourceFile } from "../source.js";
+import { existingMentions, LINK_RULE_PREFIX } from "./repo.js";
+
+export interface IdentityOutcome {
+  /** `${source}:${localId}` → person id, for every mention old and new. */
+  personByMention: Map<string, string>;
+  counts: LinkResult["counts"];
+  bySource: LinkResult["bySource"];
+  ambiguous: { mention: string; candidates: string[] }[];
+  newPeople: number;
+  /** Groups the matcher would join across people already stored: left apart for an admin to merge. */
+  heldApart: number;
+}
+
+const mentionKey = (source: string, localId: string) => `${source}:${localId}`;
+
+/**
+ * Links the officers in the new files to each other and to people already
+ * stored, then stages new people and every new mention (with the rule that
+ * linked it). Stored people are never merged here: the matcher proposing to
+ * join two of them is counted and left for an admin.
+ */
+export async function linkIdentities(files: { source: SourceFile; stem: string }[], ctx: RunContext, agencyId: string): Promise<IdentityOutcome> {
+  const shaByStem = new Map(files.map((file) => [file.stem, file.source.sha256]));
+  const stored = await existingMentions(ctx.tx);
+  const storedPerson = new Map(stored.map((row) => [mentionKey(row.source, row.local_id), row.person_id]));
+  const fresh: OfficerMention[] = [];
+  for (const file of files) {
+    const { mentions } = await readCpdpOfficerFile(file.source.path, file.stem);
+    fresh.push(...mentions.filter((mention) => !storedPerson.has(mentionKey(mention.source, mention.localId))));
+  }
+  const result = linkOfficers([...stored.map((row) => row.attributes), ...fresh]);
+  const personByMention = new Map(storedPerson);
+  const ambiguousKeys = new Set(result.ambiguous.map((entry) => mentionKey(entry.mention.source, entry.mention.localId)));
+  let newPeople = 0;
+  let heldApart = 0;
+  for (const person of result.people) {
+    const storedIds = [...new Set(person.mentions.map((m) => storedPerson.get(mentionKey(m.source, m.localId))).filter((id): id is string => !!id))].sort();
+    if (storedIds.length > 1) heldApart += 1;
+    const rules = new Map(person.evidence.map((evidence) => [evidence.mention, evidence.rule]));
+    let personId = storedIds[0];
+    if (!personId) {
+      personId = stagePerson(ctx, person.mentions, agencyId, shaByStem);
+      newPeople += 1;
+    }
+    for (const mention of person.mentions) {
+      const key = mentionKey(mention.source, mention.localId);
+      if (storedPerson.has(key)) continue;
+      const rule = ambiguousKeys.has(key) ? "ambiguous" : (rules.get(key) ?? "anchor");
+      ctx.sink.add("person_mentions", { person_id: personId, source: mention.source, local_id: mention.localId, attributes: mention, link_rule: LINK_RULE_PREFIX + rule });
+      personByMention.set(key, personId);
+    }
+  }
+  ctx.sink.commitRow();
+  return {
+    personByMention,
+    counts: result.counts,
+    bySource: result.bySource,
+    ambiguous: result.ambiguous.map((entry) => ({ mention: mentionKey(entry.mention.source, entry.mention.localId), candidates: entry.candidates })),
+    newPeople,
+    heldApart,
+  };
+}
+
+/**
+ * A new person from their mentions: the roster's values when there is one. People
+ * not on the roster get an employment spell from their appointed date, since the
+ * roster rows (which carry rank, unit and resignation) will not.
+ */
+function stagePerson(ctx: RunContext, mentions: OfficerMention[], agencyId: string, shaByStem: Map<string, string>): string {
+  const best = mentions.find((m) => m.source.startsWith("roster")) ?? mentions[0];
+  const middle = best.middleInitial;
+  const fullName = [best.firstName, middle, best.lastName, best.suffix].filter(Boolean).join(" ");
+  const personId = ctx.sink.add("people", {
+    first_name: best.firstName, middle_name: middle, last_name: best.lastName, suffix: best.suffix, full_name: titleCase(fullName),
+    birth_year: best.birthYear, race: best.race, gender: best.gender,
+  });
+  if (!mentions.some((m) => m.source.startsWith("roster"))) {
+    const stars = [...new Set(mentions.flatMap((m) => m.stars))];
+    ctx.sink.add("employment", { person_id: personId, agency_id: agencyId, badge: stars[0] ?? null, start_date: best.appointedDate, source_sha256: shaByStem.get(best.source) ?? null, source_row: null });
+  }
+  return personId;
+}
+
+/** "JERMAINE L MC BETH" → "Jermaine L Mc Beth": easier to read, still searchable. */
+function titleCase(name: string): string {
+  return name.toLowerCase().replace(/(^|[\s'-])(\p{L})/gu, (_, before: string, letter: string) => before + letter.toUpperCase());
+}
