@@ -6,7 +6,8 @@ import { authRoutes } from "./auth/routes.js";
 import { actorForToken } from "./auth/service.js";
 import { recordsRoutes } from "./records/routes.js";
 import type { AppDeps, AppEnv } from "./web/context.js";
-import { HttpError } from "./web/errors.js";
+import { ZodError } from "zod";
+import { badRequest, describeIssues, HttpError } from "./web/errors.js";
 import { pickLanguage, translator } from "./web/i18n/index.js";
 import { renderPage } from "./web/render.js";
 import { cacheControl, csrfProtection, rateLimit, securityHeaders, SESSION_COOKIE } from "./web/security.js";
@@ -41,6 +42,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.notFound((c) => answerError(c as Context<AppEnv>, new HttpError(404, "error.notFound")));
   app.onError((error, c) => {
     if (error instanceof HttpError) return answerError(c as Context<AppEnv>, error);
+    if (error instanceof ZodError) return answerError(c as Context<AppEnv>, badRequest(describeIssues(error.issues)));
     // Log only the route and the error: never the query string or body, which may hold personal data.
     deps.logger.error({ path: new URL(c.req.url).pathname, method: c.req.method, err: { message: error.message, stack: error.stack } }, "request failed");
     return answerError(c as Context<AppEnv>, null);

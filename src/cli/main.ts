@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from "commander";
 import { auditCommand } from "./audit-command.js";
+import { exportCommand } from "./export-command.js";
 import { importCommand } from "./import-command.js";
 import { serveCommand } from "./serve-command.js";
 import { userCommand } from "./user-command.js";
@@ -14,6 +15,7 @@ const program = new Command()
 program.addCommand(serveCommand());
 program.addCommand(auditCommand());
 program.addCommand(importCommand());
+program.addCommand(exportCommand());
 program.addCommand(userCommand());
 
 program.parseAsync(process.argv).catch((error: unknown) => {

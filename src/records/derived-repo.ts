@@ -18,6 +18,7 @@ export async function refreshDerived(tx: Queryable): Promise<void> {
         FROM people p
         LEFT JOIN home h ON h.person_id = p.id
         LEFT JOIN allegations a ON a.person_id = p.id
+       WHERE p.merged_into IS NULL
        GROUP BY p.id, h.agency_id
     )
     INSERT INTO person_stats (person_id, agency_id, complaint_count, allegation_count, sustained_count, complaint_percentile)

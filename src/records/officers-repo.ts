@@ -35,7 +35,7 @@ export async function searchOfficers(db: Queryable, f: OfficerFilters): Promise<
     `WITH matches AS (
        SELECT p.id, CASE WHEN $1 = '' THEN 0 ELSE word_similarity($1, p.full_name) END AS closeness
          FROM people p
-        WHERE ($1 = '' OR $1 <% p.full_name)
+        WHERE p.merged_into IS NULL AND ($1 = '' OR $1 <% p.full_name)
           AND ($2 = '' OR EXISTS (SELECT 1 FROM person_badges b WHERE b.person_id = p.id AND b.badge = $2))
           AND ($3 = '' OR EXISTS (SELECT 1 FROM employment e JOIN agencies ag ON ag.id = e.agency_id WHERE e.person_id = p.id AND ag.slug = $3))
           AND ($4 = '' OR EXISTS (SELECT 1 FROM employment e WHERE e.person_id = p.id AND e.unit ILIKE $4))
@@ -69,11 +69,12 @@ export interface PersonRow {
   race: string | null;
   gender: string | null;
   is_demo: boolean;
+  merged_into: string | null;
 }
 
 export async function findPerson(db: Queryable, id: string): Promise<PersonRow | undefined> {
   const [row] = await db.query<PersonRow>(
-    "SELECT id, first_name, middle_name, last_name, suffix, full_name, birth_year, race, gender, is_demo FROM people WHERE id = $1",
+    "SELECT id, first_name, middle_name, last_name, suffix, full_name, birth_year, race, gender, is_demo, merged_into FROM people WHERE id = $1",
     [id],
   );
   return row;
@@ -233,11 +234,12 @@ export async function statsOf(db: Queryable, personId: string): Promise<PersonSt
 }
 
 export interface MentionRow {
+  id: string;
   source: string;
   local_id: string;
   link_rule: string;
 }
 
 export function mentionsOf(db: Queryable, personId: string): Promise<MentionRow[]> {
-  return db.query<MentionRow>("SELECT source, local_id, link_rule FROM person_mentions WHERE person_id = $1 ORDER BY source, local_id", [personId]);
+  return db.query<MentionRow>("SELECT id, source, local_id, link_rule FROM person_mentions WHERE person_id = $1 ORDER BY source, local_id", [personId]);
 }

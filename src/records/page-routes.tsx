@@ -1,5 +1,6 @@
 import { Hono, type Context } from "hono";
-import { authorize } from "../auth/authorize.js";
+import { authorize, can } from "../auth/authorize.js";
+import { mergePeople, splitPerson } from "./identity/admin-service.js";
 import type { AppEnv } from "../web/context.js";
 import { notFound } from "../web/errors.js";
 import { renderPage } from "../web/render.js";
@@ -39,6 +40,7 @@ export function recordsPageRoutes(): Hono<AppEnv> {
   app.get("/officers/:id", async (c) => {
     const found = await service.officerProfile(db(c), parseParam(c, "id", uuidSchema));
     if (!found) throw notFound();
+    if (found.person.merged_into) return c.redirect(`/officers/${found.person.merged_into}?lang=${c.get("lang")}`, 301);
     const profile = present.presentOfficerProfile(found);
     const t = c.get("t");
     const timeline = profileTimeline(profile);
@@ -49,7 +51,26 @@ export function recordsPageRoutes(): Hono<AppEnv> {
           { x: row.year, y: row.settlements, series: t("table.settlements") },
         ]), { xTitle: t("agencies.year"), yTitle: t("agencies.count"), height: 180 })
       : "";
-    return renderPage(c, profile.name, <OfficerProfileView t={t} lang={c.get("lang")} profile={profile} timeline={timeline} timelineSvg={timelineSvg} />);
+    const adminCsrf = can(c.get("actor"), "records.mergePeople") ? c.get("csrfToken") : undefined;
+    return renderPage(c, profile.name, <OfficerProfileView t={t} lang={c.get("lang")} profile={profile} timeline={timeline} timelineSvg={timelineSvg} adminCsrf={adminCsrf} />);
+  });
+
+  app.post("/officers/:id/merge", async (c) => {
+    const actor = c.get("actor");
+    authorize(actor, "records.mergePeople");
+    const body = await c.req.parseBody();
+    const result = await mergePeople(db(c), actorName(actor), parseParam(c, "id", uuidSchema), { into: String(body.into ?? ""), reason: String(body.reason ?? "") });
+    return c.redirect(`/officers/${result.into}`, 303);
+  });
+
+  app.post("/officers/:id/split", async (c) => {
+    const actor = c.get("actor");
+    authorize(actor, "records.mergePeople");
+    const body = await c.req.parseBody({ all: true });
+    const mentions = ([] as unknown[]).concat(body.mentions ?? []).map(String);
+    const id = parseParam(c, "id", uuidSchema);
+    await splitPerson(db(c), actorName(actor), id, { mentions, reason: String(body.reason ?? "") });
+    return c.redirect(`/officers/${id}`, 303);
   });
 
   app.get("/complaints", async (c) => {
@@ -105,6 +126,8 @@ export function recordsPageRoutes(): Hono<AppEnv> {
   });
   return app;
 }
+
+const actorName = (actor: import("../web/context.js").Actor) => (actor.kind === "user" ? `user:${actor.id}` : "public");
 
 /** Keeps the eight largest categories and folds the rest into "Other", so the chart stays legible. */
 function topCategories(rows: { year: number; category: string; complaints: number }[]) {

@@ -96,7 +96,8 @@ export function presentOfficerProfile(profile: OfficerProfile) {
       id: row.id, externalId: row.external_id, date: row.occurred_date, type: row.force_type, injury: row.injury, fatal: row.fatal, source: presentSource(row),
     })),
     coAccused: profile.coAccused.map((row) => ({ id: row.id, name: row.full_name, sharedComplaints: row.shared_complaints })),
-    identityLinks: profile.mentions.map((row) => ({ source: row.source, localId: row.local_id, rule: row.link_rule })),
+    mergedInto: person.merged_into,
+    identityLinks: profile.mentions.map((row) => ({ id: row.id, source: row.source, localId: row.local_id, rule: row.link_rule })),
   };
 }
 export type PresentedProfile = ReturnType<typeof presentOfficerProfile>;

@@ -5,15 +5,15 @@ import type { Db, Queryable } from "../../db/db.js";
 const TABLE_COLUMNS = {
   people: ["id", "first_name", "middle_name", "last_name", "suffix", "full_name", "birth_year", "race", "gender"],
   person_mentions: ["id", "person_id", "source", "local_id", "attributes", "link_rule", "import_run_id"],
-  employment: ["id", "person_id", "agency_id", "badge", "rank", "unit", "start_date", "end_date", "separation_reason", "import_run_id", "source_sha256", "source_row"],
+  employment: ["id", "person_id", "mention_id", "agency_id", "badge", "rank", "unit", "start_date", "end_date", "separation_reason", "import_run_id", "source_sha256", "source_row"],
   complaints: ["id", "agency_id", "external_id", "received_date", "incident_date", "closed_date", "location", "beat", "district", "channel", "case_type", "investigating_agency", "complainant_type", "summary", "search_text", "import_run_id", "source_sha256", "source_row"],
   complainant_demographics: ["complaint_id", "race", "gender", "age_band", "count", "import_run_id", "source_sha256"],
-  allegations: ["id", "complaint_id", "person_id", "category_code", "category", "investigator_finding", "board_finding", "final_finding", "recommended_penalty", "final_penalty", "suspension_days", "rank_at_time", "unit_at_time", "import_run_id", "source_sha256", "source_row"],
+  allegations: ["id", "complaint_id", "person_id", "mention_id", "category_code", "category", "investigator_finding", "board_finding", "final_finding", "recommended_penalty", "final_penalty", "suspension_days", "rank_at_time", "unit_at_time", "import_run_id", "source_sha256", "source_row"],
   discipline: ["id", "person_id", "allegation_id", "kind", "days", "with_pay", "decided_date", "import_run_id", "source_sha256", "source_row"],
   settlements: ["id", "agency_id", "calendar_year", "incident_date", "filed_date", "closed_date", "amount_cents", "other_expenses_cents", "total_cents", "payer", "case_outcome", "docket_number", "claim_number", "court", "matter_name", "location", "summary_allegations", "status", "import_run_id", "source_sha256", "source_row"],
   settlement_officers: ["settlement_id", "person_id", "name_as_written"],
   force_incidents: ["id", "agency_id", "external_id", "source_kind", "occurred_date", "location", "city", "state", "force_type", "injury", "fatal", "details", "import_run_id", "source_sha256", "source_row"],
-  force_officers: ["incident_id", "person_id", "rank_at_time", "unit_at_time", "duty_status", "injured", "import_run_id", "source_sha256", "source_row"],
+  force_officers: ["incident_id", "person_id", "mention_id", "rank_at_time", "unit_at_time", "duty_status", "injured", "import_run_id", "source_sha256", "source_row"],
 } as const;
 
 export type TableName = keyof typeof TABLE_COLUMNS;

@@ -9,6 +9,8 @@ export interface OfficerProfileProps {
   profile: PresentedProfile;
   timelineSvg: string;
   timeline: { year: number; allegations: number; force: number; settlements: number }[];
+  /** Set for administrators: shows the merge and split forms. */
+  adminCsrf?: string;
 }
 
 export function OfficerProfileView(props: OfficerProfileProps) {
@@ -30,7 +32,33 @@ export function OfficerProfileView(props: OfficerProfileProps) {
         <ul>{profile.identityLinks.map((link) => <li>{link.source} #{link.localId} — {t("profile.linkRule")}: {link.rule}</li>)}</ul>
       </section>
       <p class="downloads"><a href={`/api/v1/officers/${profile.id}`}>{t("common.downloadJson")}</a></p>
+      {props.adminCsrf ? <IdentityAdmin {...props} /> : null}
     </>
+  );
+}
+
+function IdentityAdmin({ t, profile, adminCsrf }: OfficerProfileProps) {
+  return (
+    <section aria-labelledby="identity-admin">
+      <h2 id="identity-admin">{t("admin.identity")}</h2>
+      <form method="post" action={`/officers/${profile.id}/merge`} class="form-stack">
+        <input type="hidden" name="_csrf" value={adminCsrf} />
+        <label>{t("admin.mergeInto")}<input name="into" required pattern="[0-9a-fA-F-]{36}" /></label>
+        <label>{t("admin.reason")}<input name="reason" required minlength={3} /></label>
+        <button type="submit">{t("admin.merge")}</button>
+      </form>
+      <form method="post" action={`/officers/${profile.id}/split`} class="form-stack">
+        <input type="hidden" name="_csrf" value={adminCsrf} />
+        <fieldset>
+          <legend>{t("admin.split")}</legend>
+          {profile.identityLinks.map((link) => (
+            <label><input type="checkbox" name="mentions" value={link.id} /> {link.source} #{link.localId}</label>
+          ))}
+        </fieldset>
+        <label>{t("admin.reason")}<input name="reason" required minlength={3} /></label>
+        <button type="submit">{t("admin.splitButton")}</button>
+      </form>
+    </section>
   );
 }
 

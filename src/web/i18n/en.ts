@@ -142,6 +142,12 @@ export const en = {
   "common.downloadJson": "Download JSON",
   "common.page": "Page {page} of {pages}",
   "common.chartData": "The figures behind this chart",
+  "admin.identity": "Correct this person's identity (administrators)",
+  "admin.mergeInto": "Merge this person into the person with id",
+  "admin.reason": "Reason (kept in the audit log)",
+  "admin.merge": "Merge",
+  "admin.split": "Split the chosen source mentions into a new person",
+  "admin.splitButton": "Split",
 } as const;
 
 export type MessageKey = keyof typeof en;

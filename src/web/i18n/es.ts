@@ -144,4 +144,10 @@ export const es: Record<MessageKey, string> = {
   "common.downloadJson": "Descargar JSON",
   "common.page": "Página {page} de {pages}",
   "common.chartData": "Las cifras detrás de este gráfico",
+  "admin.identity": "Corregir la identidad de esta persona (administradores)",
+  "admin.mergeInto": "Unir a esta persona con la persona cuyo id es",
+  "admin.reason": "Motivo (queda en el registro de auditoría)",
+  "admin.merge": "Unir",
+  "admin.split": "Separar las menciones elegidas en una persona nueva",
+  "admin.splitButton": "Separar",
 };

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { linkOfficers, type LinkResult, type OfficerMention } from "../../identity/matcher.js";
 import { readCpdpOfficerFile } from "../../identity/read-cpdp-officers.js";
 import type { RunContext } from "../format.js";
@@ -5,8 +6,8 @@ import type { SourceFile } from "../source.js";
 import { existingMentions, LINK_RULE_PREFIX } from "./repo.js";
 
 export interface IdentityOutcome {
-  /** `${source}:${localId}` → person id, for every mention old and new. */
-  personByMention: Map<string, string>;
+  /** `${source}:${localId}` → person and mention ids, for every mention old and new. */
+  personByMention: Map<string, { personId: string; mentionId: string }>;
   counts: LinkResult["counts"];
   bySource: LinkResult["bySource"];
   ambiguous: { mention: string; candidates: string[] }[];
@@ -27,13 +28,13 @@ export async function linkIdentities(files: { source: SourceFile; stem: string }
   const shaByStem = new Map(files.map((file) => [file.stem, file.source.sha256]));
   const stored = await existingMentions(ctx.tx);
   const storedPerson = new Map(stored.map((row) => [mentionKey(row.source, row.local_id), row.person_id]));
+  const personByMention = new Map(stored.map((row) => [mentionKey(row.source, row.local_id), { personId: row.person_id, mentionId: row.id }]));
   const fresh: OfficerMention[] = [];
   for (const file of files) {
     const { mentions } = await readCpdpOfficerFile(file.source.path, file.stem);
     fresh.push(...mentions.filter((mention) => !storedPerson.has(mentionKey(mention.source, mention.localId))));
   }
   const result = linkOfficers([...stored.map((row) => row.attributes), ...fresh]);
-  const personByMention = new Map(storedPerson);
   const ambiguousKeys = new Set(result.ambiguous.map((entry) => mentionKey(entry.mention.source, entry.mention.localId)));
   let newPeople = 0;
   let heldApart = 0;
@@ -41,17 +42,17 @@ export async function linkIdentities(files: { source: SourceFile; stem: string }
     const storedIds = [...new Set(person.mentions.map((m) => storedPerson.get(mentionKey(m.source, m.localId))).filter((id): id is string => !!id))].sort();
     if (storedIds.length > 1) heldApart += 1;
     const rules = new Map(person.evidence.map((evidence) => [evidence.mention, evidence.rule]));
+    const newMentionIds = new Map(person.mentions.filter((m) => !storedPerson.has(mentionKey(m.source, m.localId))).map((m) => [m, randomUUID()]));
     let personId = storedIds[0];
     if (!personId) {
-      personId = stagePerson(ctx, person.mentions, agencyId, shaByStem);
+      personId = stagePerson(ctx, person.mentions, agencyId, shaByStem, newMentionIds);
       newPeople += 1;
     }
-    for (const mention of person.mentions) {
+    for (const [mention, mentionId] of newMentionIds) {
       const key = mentionKey(mention.source, mention.localId);
-      if (storedPerson.has(key)) continue;
       const rule = ambiguousKeys.has(key) ? "ambiguous" : (rules.get(key) ?? "anchor");
-      ctx.sink.add("person_mentions", { person_id: personId, source: mention.source, local_id: mention.localId, attributes: mention, link_rule: LINK_RULE_PREFIX + rule });
-      personByMention.set(key, personId);
+      ctx.sink.add("person_mentions", { id: mentionId, person_id: personId, source: mention.source, local_id: mention.localId, attributes: mention, link_rule: LINK_RULE_PREFIX + rule });
+      personByMention.set(key, { personId, mentionId });
     }
   }
   ctx.sink.commitRow();
@@ -70,7 +71,7 @@ export async function linkIdentities(files: { source: SourceFile; stem: string }
  * not on the roster get an employment spell from their appointed date, since the
  * roster rows (which carry rank, unit and resignation) will not.
  */
-function stagePerson(ctx: RunContext, mentions: OfficerMention[], agencyId: string, shaByStem: Map<string, string>): string {
+function stagePerson(ctx: RunContext, mentions: OfficerMention[], agencyId: string, shaByStem: Map<string, string>, mentionIds: Map<OfficerMention, string>): string {
   const best = mentions.find((m) => m.source.startsWith("roster")) ?? mentions[0];
   const middle = best.middleInitial;
   const fullName = [best.firstName, middle, best.lastName, best.suffix].filter(Boolean).join(" ");
@@ -80,7 +81,7 @@ function stagePerson(ctx: RunContext, mentions: OfficerMention[], agencyId: stri
   });
   if (!mentions.some((m) => m.source.startsWith("roster"))) {
     const stars = [...new Set(mentions.flatMap((m) => m.stars))];
-    ctx.sink.add("employment", { person_id: personId, agency_id: agencyId, badge: stars[0] ?? null, start_date: best.appointedDate, source_sha256: shaByStem.get(best.source) ?? null, source_row: null });
+    ctx.sink.add("employment", { person_id: personId, mention_id: mentionIds.get(best) ?? null, agency_id: agencyId, badge: stars[0] ?? null, start_date: best.appointedDate, source_sha256: shaByStem.get(best.source) ?? null, source_row: null });
   }
   return personId;
 }

@@ -2,6 +2,7 @@ import type { Queryable } from "../../../db/db.js";
 import type { OfficerMention } from "../../identity/matcher.js";
 
 export interface StoredMention {
+  id: string;
   person_id: string;
   source: string;
   local_id: string;
@@ -14,7 +15,7 @@ export const LINK_RULE_PREFIX = "cpdp:";
 /** Mentions from earlier CPDP imports, so new files link to the same people. */
 export function existingMentions(db: Queryable): Promise<StoredMention[]> {
   return db.query<StoredMention>(
-    "SELECT person_id, source, local_id, attributes FROM person_mentions WHERE link_rule LIKE 'cpdp:%'",
+    "SELECT id, person_id, source, local_id, attributes FROM person_mentions WHERE link_rule LIKE 'cpdp:%'",
   );
 }
 

@@ -7,7 +7,7 @@ import type { CpdpKind } from "./kinds.js";
 /** What the row handlers share across one CPDP import run. */
 export interface CpdpState {
   agencyId: string;
-  personByMention: Map<string, string>;
+  personByMention: Map<string, { personId: string; mentionId: string }>;
   complaints: Map<string, { id: string; year: number | null }>;
   incidents: Map<string, string>;
   counters: {
@@ -21,12 +21,15 @@ export interface CpdpState {
 
 export const TRR_SOURCE_KIND = "cpdp-trr";
 
+type Officer = { personId: string; mentionId: string };
+
 export function rowHandler(kind: CpdpKind, stem: string, idColumn: string | null, ctx: RunContext, state: CpdpState): FileHandler {
-  const person = (record: CsvRecord) => {
+  /** The officer a row names, through its file-local id; null for placeholders ("UNKNOWN"). */
+  const person = (record: CsvRecord): Officer | null => {
     const localId = idColumn ? text(record, idColumn) : null;
-    const id = localId ? state.personByMention.get(`${stem}:${localId}`) : undefined;
-    if (!id) state.counters.unidentifiedOfficers += 1;
-    return id ?? null;
+    const found = localId ? state.personByMention.get(`${stem}:${localId}`) : undefined;
+    if (!found) state.counters.unidentifiedOfficers += 1;
+    return found ?? null;
   };
   switch (kind) {
     case "roster":
@@ -46,11 +49,11 @@ export function rowHandler(kind: CpdpKind, stem: string, idColumn: string | null
   }
 }
 
-function rosterRow(record: CsvRecord, ctx: RunContext, state: CpdpState, personId: string | null) {
-  if (!personId) return;
+function rosterRow(record: CsvRecord, ctx: RunContext, state: CpdpState, officer: Officer | null) {
+  if (!officer) return;
   const resigned = date(record, "resignation_date");
   ctx.sink.add("employment", {
-    person_id: personId, agency_id: state.agencyId,
+    person_id: officer.personId, mention_id: officer.mentionId, agency_id: state.agencyId,
     badge: star(record, "star1"), rank: text(record, "rank"), unit: text(record, "unit_description") ?? text(record, "unit"),
     start_date: date(record, "appointed_date"), end_date: resigned, separation_reason: resigned ? "Resigned or separated (roster)" : null,
   });
@@ -73,30 +76,30 @@ function complaintRow(record: CsvRecord, ctx: RunContext, state: CpdpState) {
   state.complaints.set(crId, { id, year: yearOf(incident ?? received) });
 }
 
-function accusedRecommendedRow(record: CsvRecord, ctx: RunContext, state: CpdpState, personId: string | null) {
+function accusedRecommendedRow(record: CsvRecord, ctx: RunContext, state: CpdpState, officer: Officer | null) {
   const complaintId = complaintFor(required(record, "cr_id"), ctx, state);
   const finalFinding = finding(record, "final_finding");
   const finalPenalty = text(record, "final_penalty");
   const allegationId = ctx.sink.add("allegations", {
-    complaint_id: complaintId, person_id: personId, category_code: text(record, "complaint_code"), category: text(record, "allegation_category"),
+    complaint_id: complaintId, person_id: officer?.personId ?? null, mention_id: officer?.mentionId ?? null, category_code: text(record, "complaint_code"), category: text(record, "allegation_category"),
     investigator_finding: finding(record, "recommended_finding"), final_finding: finalFinding,
     recommended_penalty: text(record, "recommended_penalty"), final_penalty: finalPenalty,
     rank_at_time: text(record, "assigned_rank") ?? text(record, "rank"), unit_at_time: unit(record, "assigned_unit"),
   });
-  stageDiscipline(ctx, personId, allegationId, finalFinding, finalPenalty, null);
+  stageDiscipline(ctx, officer?.personId ?? null, allegationId, finalFinding, finalPenalty, null);
 }
 
-function accusedPenaltyRow(record: CsvRecord, ctx: RunContext, state: CpdpState, personId: string | null) {
+function accusedPenaltyRow(record: CsvRecord, ctx: RunContext, state: CpdpState, officer: Officer | null) {
   const complaintId = complaintFor(required(record, "cr_id"), ctx, state);
   const finalFinding = finding(record, "finding");
   const penalty = text(record, "penalty");
   const days = integer(record, "days");
   const allegationId = ctx.sink.add("allegations", {
-    complaint_id: complaintId, person_id: personId, category_code: text(record, "category_code"),
+    complaint_id: complaintId, person_id: officer?.personId ?? null, mention_id: officer?.mentionId ?? null, category_code: text(record, "category_code"),
     category: text(record, "category")?.replace(/,+$/, "") ?? null, final_finding: finalFinding, final_penalty: penalty, suspension_days: days,
     rank_at_time: text(record, "rank"), unit_at_time: text(record, "unit_description") ?? unit(record, "current_unit"),
   });
-  stageDiscipline(ctx, personId, allegationId, finalFinding, penalty, days);
+  stageDiscipline(ctx, officer?.personId ?? null, allegationId, finalFinding, penalty, days);
 }
 
 /** A sustained finding with a real penalty is discipline; "no action" and closures are not. */
@@ -133,7 +136,7 @@ function trrMainRow(record: CsvRecord, ctx: RunContext, state: CpdpState) {
   state.incidents.set(trrId, id);
 }
 
-function trrOfficerRow(record: CsvRecord, ctx: RunContext, state: CpdpState, personId: string | null) {
+function trrOfficerRow(record: CsvRecord, ctx: RunContext, state: CpdpState, officer: Officer | null) {
   const trrId = required(record, "trr_id");
   let incidentId = state.incidents.get(trrId);
   if (!incidentId) {
@@ -143,7 +146,7 @@ function trrOfficerRow(record: CsvRecord, ctx: RunContext, state: CpdpState, per
     state.counters.stubIncidents += 1;
   }
   ctx.sink.add("force_officers", {
-    incident_id: incidentId, person_id: personId, rank_at_time: text(record, "rank"), unit_at_time: unit(record, "unit"),
+    incident_id: incidentId, person_id: officer?.personId ?? null, mention_id: officer?.mentionId ?? null, rank_at_time: text(record, "rank"), unit_at_time: unit(record, "unit"),
     duty_status: text(record, "duty_status"), injured: text(record, "injured"),
   });
 }

@@ -61,10 +61,15 @@ interface Officer {
   attrs: Values;
 }
 
-interface PersonEntry {
+/** A person as rows point at them: the person, and the mention (source + key) they came through. */
+interface PersonRef {
   id: string;
+  mentionId: string;
+}
+
+interface PersonEntry extends PersonRef {
   /** Only for people this run created: their details, merged over all rows (first non-empty value wins). */
-  created?: { attrs: Values; badges: Set<string>; written: string; mentionId: string; key: string };
+  created?: { attrs: Values; badges: Set<string>; written: string; key: string };
 }
 
 interface ParentEntry {
@@ -88,6 +93,8 @@ class RunState {
   private readonly people = new Map<string, PersonEntry>();
   private readonly reusedPeople = new Set<string>();
   private readonly complaints = new Map<string, ParentEntry>();
+  /** kind complaints: where each complaint id was first read in this run. */
+  private readonly complaintRows = new Map<string, string>();
   private readonly incidents = new Map<string, ParentEntry>();
   private readonly spells = new Set<string>();
   private readonly conflicts: Conflict[] = [];
@@ -100,7 +107,7 @@ class RunState {
     private readonly mapping: CompiledMapping,
     private readonly ctx: RunContext,
     private readonly agencyId: string,
-    private readonly earlierPeople: Map<string, string>,
+    private readonly earlierPeople: Map<string, PersonRef>,
     private readonly earlierComplaints: Map<string, string>,
     private readonly earlierIncidents: Map<string, string>,
   ) {}
@@ -114,7 +121,16 @@ class RunState {
     const agencyId = await ctx.sink.agency(slug, name, city, state);
     const pairs = async (sql: string, params: unknown[]) =>
       new Map((await ctx.tx.query<{ k: string; id: string }>(sql, params)).map((row) => [row.k, row.id] as const));
-    const people = mapping.officerKey ? await pairs("SELECT local_id AS k, person_id AS id FROM person_mentions WHERE source = $1", [mapping.officerKey.source]) : new Map<string, string>();
+    const people = new Map<string, PersonRef>();
+    if (mapping.officerKey) {
+      // A person merged into another by an admin is followed to the one it was merged into.
+      const rows = await ctx.tx.query<{ local_id: string; mention_id: string; person_id: string }>(
+        `SELECT m.local_id, m.id AS mention_id, coalesce(p.merged_into, m.person_id) AS person_id
+           FROM person_mentions m JOIN people p ON p.id = m.person_id WHERE m.source = $1`,
+        [mapping.officerKey.source],
+      );
+      for (const row of rows) people.set(row.local_id, { id: row.person_id, mentionId: row.mention_id });
+    }
     const complaints = mapping.sections.complaint ? await pairs("SELECT external_id AS k, id FROM complaints WHERE agency_id = $1", [agencyId]) : new Map<string, string>();
     const incidents = mapping.sections.force_incident ? await pairs("SELECT external_id AS k, id FROM force_incidents WHERE source_kind = $1", [`csv:${slug}`]) : new Map<string, string>();
     const run = new RunState(mapping, ctx, agencyId, people, complaints, incidents);
@@ -152,19 +168,21 @@ class RunState {
     const officer = this.readOfficer(record);
     // Everything is read; from here on nothing throws.
     const complaintId = this.complaint(complaint, where);
-    const personId = this.person(officer);
-    this.ctx.sink.add("allegations", { ...allegation, complaint_id: complaintId, person_id: personId });
+    const person = this.person(officer);
+    this.ctx.sink.add("allegations", { ...allegation, complaint_id: complaintId, person_id: person?.id ?? null, mention_id: person?.mentionId ?? null });
   }
 
   private complaintRow(record: CsvRecord, where: string): void {
     const complaint = this.readParent("complaint", record, "the complaint id");
-    const seen = this.complaints.get(String(complaint.external_id));
-    if (seen && !seen.fromEarlierImport) {
+    const externalId = String(complaint.external_id);
+    const seen = this.complaintRows.get(externalId);
+    if (seen) {
       throw new RowError(
         this.mapping.sections.complaint!.external_id.column,
-        `complaint "${complaint.external_id}" already appeared at ${seen.where}: with kind complaints each row is one complaint (for one row per officer × allegation use kind allegations)`,
+        `complaint "${externalId}" already appeared at ${seen}: with kind complaints each row is one complaint (for one row per officer × allegation use kind allegations)`,
       );
     }
+    this.complaintRows.set(externalId, where);
     this.complaint(complaint, where);
   }
 
@@ -173,24 +191,24 @@ class RunState {
     const officer = this.mapping.sections.officer ? this.readOfficer(record) : null;
     const settlementId = this.ctx.sink.add("settlements", { ...settlement, agency_id: this.agencyId });
     if (!officer) return;
-    const personId = this.person(officer);
+    const person = this.person(officer);
     const name = (officer.attrs.full_name as string | null) ?? joinName(officer.attrs) ?? officer.key;
-    if (personId || name) this.ctx.sink.add("settlement_officers", { settlement_id: settlementId, person_id: personId, name_as_written: name ?? "" });
+    if (person || name) this.ctx.sink.add("settlement_officers", { settlement_id: settlementId, person_id: person?.id ?? null, name_as_written: name ?? "" });
   }
 
   private forceRow(record: CsvRecord, where: string): void {
     const incident = this.readParent("force_incident", record, "the incident id");
     const details: Record<string, string> = {};
     for (const column of this.mapping.details) {
-      const value = this.mapping.sections.force_incident && record[column]?.trim();
+      const value = record[column]?.trim();
       if (value) details[column] = value;
     }
     const involvement = this.read("force_officer", record);
     const officer = this.mapping.sections.officer ? this.readOfficer(record) : null;
     const incidentId = this.incident(incident, details, where);
-    const personId = officer ? this.person(officer) : null;
-    if (personId || Object.values(involvement).some((value) => value !== null)) {
-      this.ctx.sink.add("force_officers", { ...involvement, incident_id: incidentId, person_id: personId });
+    const person = officer ? this.person(officer) : null;
+    if (person || Object.values(involvement).some((value) => value !== null)) {
+      this.ctx.sink.add("force_officers", { ...involvement, incident_id: incidentId, person_id: person?.id ?? null, mention_id: person?.mentionId ?? null });
     }
   }
 
@@ -201,14 +219,16 @@ class RunState {
       const parts = this.mapping.officerKey!.parts;
       throw new RowError(parts[0]?.column ?? null, `the officer key (${parts.map((part) => part.key).join(", ")}) is empty: each roster row must identify its officer`);
     }
-    const personId = this.person(officer)!;
-    const signature = spellSignature(personId, spell);
+    // The spell's badge is one of the officer's badges too.
+    if (officer.attrs.badge == null && spell.badge != null) officer.attrs.badge = spell.badge;
+    const person = this.person(officer)!;
+    const signature = spellSignature(person.id, spell);
     if (this.spells.has(signature)) {
       this.spellsAlreadyKnown += 1;
       return;
     }
     this.spells.add(signature);
-    this.ctx.sink.add("employment", { ...spell, person_id: personId, agency_id: this.agencyId });
+    this.ctx.sink.add("employment", { ...spell, person_id: person.id, mention_id: person.mentionId, agency_id: this.agencyId });
   }
 
   // ------------------------------------------------------------ reading
@@ -238,7 +258,7 @@ class RunState {
   // ------------------------------------------------------------ staging (never throws)
 
   /** The person an officer key names: from this run, from an earlier import (person_mentions), or new. */
-  private person(officer: Officer): string | null {
+  private person(officer: Officer): PersonRef | null {
     if (officer.key === null) {
       this.rowsWithoutOfficer += 1;
       return null;
@@ -250,12 +270,12 @@ class RunState {
         mergeInto(known.created.attrs, officer.attrs);
         if (badge) known.created.badges.add(badge);
       }
-      return known.id;
+      return known;
     }
     const earlier = this.earlierPeople.get(officer.key);
     if (earlier) {
-      this.people.set(officer.key, { id: earlier });
-      this.reusedPeople.add(earlier);
+      this.people.set(officer.key, earlier);
+      this.reusedPeople.add(earlier.id);
       return earlier;
     }
     const key = this.mapping.officerKey!;
@@ -270,9 +290,10 @@ class RunState {
       attributes: mentionAttributes(attrs, badges, key.kind, officer.key),
       link_rule: `csv-mapping key ${key.kind}`,
     });
-    this.people.set(officer.key, { id, created: { attrs, badges, written: JSON.stringify([columns, [...badges]]), mentionId, key: officer.key } });
+    const entry: PersonEntry = { id, mentionId, created: { attrs, badges, written: JSON.stringify([columns, [...badges]]), key: officer.key } };
+    this.people.set(officer.key, entry);
     this.peopleCreated += 1;
-    return id;
+    return entry;
   }
 
   private complaint(values: Values, where: string): string {
@@ -375,7 +396,7 @@ class RunState {
       if (!created) continue;
       const columns = personColumns(created.attrs, key.kind, created.key);
       if (JSON.stringify([columns, [...created.badges]]) === created.written) continue;
-      updates.push({ id: entry.id, mention_id: created.mentionId, ...columns, attributes: mentionAttributes(created.attrs, created.badges, key.kind, created.key) });
+      updates.push({ id: entry.id, mention_id: entry.mentionId, ...columns, attributes: mentionAttributes(created.attrs, created.badges, key.kind, created.key) });
     }
     if (!updates.length) return;
     const payload = JSON.stringify(updates);

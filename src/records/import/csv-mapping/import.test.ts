@@ -240,6 +240,14 @@ describe(`csv mapping import: officers across imports (${testEngine})`, () => {
     assert.equal(rows.length, 16); // 20 rows, less two unidentified officers and two naming badge 188 (not on the roster)
     for (const row of rows) assert.equal(row.person_id, roster.get(row.badge));
     assert.equal((await tableCounts(db)).people, 9);
+    // Rows remember the mention they came through, so an admin's split moves them with it.
+    const [links] = await db.query<{ linked: number; through_own_mention: number; employment_linked: number }>(
+      `SELECT count(*) FILTER (WHERE a.person_id IS NOT NULL)::int AS linked,
+              count(*) FILTER (WHERE m.person_id = a.person_id AND m.source = 'csv:cedar-hollow-example:badge')::int AS through_own_mention,
+              (SELECT count(*)::int FROM employment e JOIN person_mentions em ON em.id = e.mention_id AND em.person_id = e.person_id) AS employment_linked
+         FROM allegations a LEFT JOIN person_mentions m ON m.id = a.mention_id`,
+    );
+    assert.deepEqual(links, { linked: 18, through_own_mention: 18, employment_linked: 9 });
   });
 
   it("links a third file to officers and complaints from both earlier imports, filling a complaint's empty fields", async () => {
@@ -340,6 +348,10 @@ describe(`csv mapping import: other kinds and errors (${testEngine})`, () => {
       { external_id: "C-1", summary: "First", district: "NORTH" },
       { external_id: "C-9", summary: "Filled in later", district: "NORTH" },
     ]);
+    // A complaint from an earlier import, named twice in one complaints file, is still a repeated row.
+    const repeated = await importError(importInline(db, complaints, [csvFile("Case,Summary\nC-9,Once\nC-9,Twice\n", "repeat.csv")]));
+    assert.equal(repeated.line, 3);
+    assert.match(repeated.reason, /complaint "C-9" already appeared at \d+-repeat.csv, line 2/);
     const [person] = await db.query<{ full_name: string; first_name: string }>("SELECT p.full_name, p.first_name FROM people p JOIN person_mentions m ON m.person_id = p.id WHERE m.source = 'csv:test-pd:employee_id' AND m.local_id = '77'");
     assert.deepEqual(person, { full_name: "Pat Lee", first_name: "" });
   });

@@ -1,0 +1,18 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { readdirSync } from "node:fs";
+import { connect } from "../src/db/connect.js";
+import { migrate } from "../src/db/migrate.js";
+import { runImport } from "../src/records/import/runner.js";
+import { cpdpFormat } from "../src/records/import/cpdp/format.js";
+const dir = "/work/shared/data/chicago_cpdp";
+const files = readdirSync(dir).filter((f) => f.endsWith(".csv.gz")).map((f) => join(dir, f));
+const db = await connect({ databaseUrl: process.env.DATABASE_URL, dataDir: mkdtempSync(join(tmpdir(), "probe-")) + "/db" });
+await migrate(db);
+const t = performance.now();
+const r = await runImport(db, cpdpFormat(), files, { fallbackRejectsDir: tmpdir() });
+console.log(db.kind, (performance.now() - t) / 1000, JSON.stringify(r.tables), JSON.stringify(r.files.map(f=>[f.file,f.rowsRead,f.rowsImported])));
+for (const t of ["people","person_mentions","employment","complaints","complainant_demographics","allegations","discipline","force_incidents","force_officers","person_stats","person_badges"]) console.log(t, (await db.query(`select count(*)::int n from ${t}`))[0]);
+console.log(process.resourceUsage().maxRSS);
+await db.close();
