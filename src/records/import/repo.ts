@@ -15,9 +15,9 @@ export async function finishRun(tx: Queryable, runId: string, report: unknown): 
   await tx.query("UPDATE import_runs SET finished_at = now(), report = $2 WHERE id = $1", [runId, JSON.stringify(report)]);
 }
 
-export async function recordSource(tx: Queryable, source: SourceFile, rows: number, runId: string): Promise<void> {
+export async function recordSource(tx: Queryable, source: SourceFile, format: string, rows: number, runId: string): Promise<void> {
   await tx.query(
     "INSERT INTO source_files (sha256, name, format, size_bytes, rows, import_run_id) VALUES ($1, $2, $3, $4, $5, $6)",
-    [source.sha256, source.name, "csv", source.sizeBytes, rows, runId],
+    [source.sha256, source.name, format, source.sizeBytes, rows, runId],
   );
 }

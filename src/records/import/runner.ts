@@ -145,7 +145,7 @@ async function importFile(format: ImportFormat, source: SourceFile, ctx: RunCont
   }
   if (!handler) throw new ImportError(source.name, 1, null, "the file has no header row");
   await ctx.sink.flush();
-  await repo.recordSource(ctx.tx, source, rowsImported, ctx.runId);
+  await repo.recordSource(ctx.tx, source, format.name, rowsImported, ctx.runId);
   return {
     file: source.name,
     sha256: source.sha256,

@@ -45,6 +45,9 @@ export function mappingFormat(mapping: CompiledMapping): ImportFormat {
 
 /** Every column the mapping names must be in the file's header. */
 function checkHeader(mapping: CompiledMapping, header: string[]): void {
+  // The CSV reader keeps only the last of two same-named columns, so a mapped name must be unique.
+  const twice = [...mapping.columns].find(([column]) => header.indexOf(column) !== header.lastIndexOf(column));
+  if (twice) throw new RowError(twice[0], `the header has more than one column named "${twice[0]}" (read by ${twice[1]}), so the mapping cannot tell which one is meant`);
   const missing = [...mapping.columns].filter(([column]) => !header.includes(column));
   if (!missing.length) return;
   const [column, key] = missing[0];

@@ -316,6 +316,9 @@ describe(`csv mapping import: other kinds and errors (${testEngine})`, () => {
     assert.equal(error.line, 1);
     assert.equal(error.column, "Date Received");
     assert.match(error.reason, /no column "Date Received", which the mapping names at complaint.received_date/);
+    const twice = await importError(importInline(db, `kind: complaints\n${AGENCY}\ncomplaint: { external_id: Case }\n`, [csvFile("Case,Received,Case\nA-1,2020-01-01,A-2\n")]));
+    assert.equal(twice.line, 1);
+    assert.match(twice.reason, /more than one column named "Case"/);
     assert.deepEqual(await tableCounts(db), before);
   });
 
