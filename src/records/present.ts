@@ -23,6 +23,24 @@ export function presentStats(stats: Awaited<ReturnType<typeof recordStats>>) {
   };
 }
 
+interface FindingColumns {
+  investigator_finding: string | null;
+  board_finding: string | null;
+  final_finding: string | null;
+  recommended_penalty: string | null;
+  final_penalty: string | null;
+  suspension_days: number | null;
+}
+
+/** Findings and penalties side by side, with the mark where the department went weaker. */
+function presentOutcome(row: FindingColumns) {
+  return {
+    findings: { investigator: row.investigator_finding, board: row.board_finding, final: row.final_finding },
+    penalty: { recommended: row.recommended_penalty, final: row.final_penalty, suspensionDays: row.suspension_days },
+    finalWeakerThanRecommended: findingIsWeaker(row.investigator_finding ?? row.board_finding, row.final_finding) || penaltyIsWeaker(row.recommended_penalty, row.final_penalty),
+  };
+}
+
 export type PresentedSource = ReturnType<typeof presentSource>;
 
 /** Where a row came from: the file, its sha256, the row number, the import run. */
@@ -80,9 +98,7 @@ export function presentOfficerProfile(profile: OfficerProfile) {
       id: row.id,
       complaint: { id: row.complaint_id, externalId: row.complaint_external_id, agency: row.agency_slug, received: row.received_date, incident: row.incident_date },
       category: row.category,
-      findings: { investigator: row.investigator_finding, board: row.board_finding, final: row.final_finding },
-      penalty: { recommended: row.recommended_penalty, final: row.final_penalty, suspensionDays: row.suspension_days },
-      finalWeakerThanRecommended: findingIsWeaker(row.investigator_finding ?? row.board_finding, row.final_finding) || penaltyIsWeaker(row.recommended_penalty, row.final_penalty),
+      ...presentOutcome(row),
       source: presentSource(row),
     })),
     discipline: profile.discipline.map((row) => ({
@@ -141,9 +157,7 @@ export function presentComplaint(detail: ComplaintDetail) {
       id: row.id,
       officer: row.person_id ? { id: row.person_id, name: row.person_name } : null,
       category: row.category,
-      findings: { investigator: row.investigator_finding, board: row.board_finding, final: row.final_finding },
-      penalty: { recommended: row.recommended_penalty, final: row.final_penalty, suspensionDays: row.suspension_days },
-      finalWeakerThanRecommended: findingIsWeaker(row.investigator_finding ?? row.board_finding, row.final_finding) || penaltyIsWeaker(row.recommended_penalty, row.final_penalty),
+      ...presentOutcome(row),
       source: presentSource(row),
     })),
     complainants: detail.demographics.map((row) => ({ race: row.race, gender: row.gender, ageBand: row.age_band, count: row.count })),
@@ -175,9 +189,7 @@ export function presentAllegationListItem(row: AllegationListRow) {
     complaint: { id: row.complaint_id, externalId: row.complaint_external_id, agency: row.agency_slug, incident: row.incident_date },
     officer: row.person_id ? { id: row.person_id, name: row.person_name } : null,
     category: row.category,
-    findings: { investigator: row.investigator_finding, board: row.board_finding, final: row.final_finding },
-    penalty: { recommended: row.recommended_penalty, final: row.final_penalty, suspensionDays: row.suspension_days },
-    finalWeakerThanRecommended: findingIsWeaker(row.investigator_finding ?? row.board_finding, row.final_finding) || penaltyIsWeaker(row.recommended_penalty, row.final_penalty),
+    ...presentOutcome(row),
     source: presentSource(row),
   };
 }

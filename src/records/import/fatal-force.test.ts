@@ -1,3 +1,4 @@
+import { databaseSnapshot } from "../../db/snapshot.js";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -7,7 +8,6 @@ import { fileURLToPath } from "node:url";
 import { after, before, describe, it } from "node:test";
 import { parse } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
-import { currentTreeHead } from "../../audit/service.js";
 import type { Db } from "../../db/db.js";
 import { openTestDb, testEngine } from "../../db/test-db.js";
 import { ImportError } from "./errors.js";
@@ -19,17 +19,7 @@ const FILE = fileURLToPath(new URL("../../../../shared/data/wapo_fatal_shootings
 
 type Row = Record<string, string>;
 
-async function snapshot(db: Db) {
-  const tables = await db.query<{ table_name: string }>(
-    "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name",
-  );
-  const counts: Record<string, number> = {};
-  for (const { table_name } of tables) {
-    const [row] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${table_name}"`);
-    counts[table_name] = row.n;
-  }
-  return { counts, tree: await currentTreeHead(db) };
-}
+const snapshot = databaseSnapshot;
 
 describe(`fatal-force import of the Washington Post v1 file (${testEngine})`, () => {
   let db: Db;

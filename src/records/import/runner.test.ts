@@ -1,3 +1,4 @@
+import { databaseSnapshot } from "../../db/snapshot.js";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
@@ -7,7 +8,6 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { parse } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
-import { currentTreeHead } from "../../audit/service.js";
 import type { Db } from "../../db/db.js";
 import { openTestDb, testEngine } from "../../db/test-db.js";
 import { ImportError } from "./errors.js";
@@ -47,17 +47,7 @@ function settlement(overrides: Partial<Record<(typeof SETTLEMENT_COLUMNS)[number
 
 const csv = (rows: string[][]) => stringify(rows);
 
-async function snapshot(db: Db) {
-  const tables = await db.query<{ table_name: string }>(
-    "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name",
-  );
-  const counts: Record<string, number> = {};
-  for (const { table_name } of tables) {
-    const [row] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${table_name}"`);
-    counts[table_name] = row.n;
-  }
-  return { counts, tree: await currentTreeHead(db) };
-}
+const snapshot = databaseSnapshot;
 
 /** Bytes this process has read through read() syscalls so far (Linux), or null elsewhere. */
 function bytesReadByProcess(): number | null {

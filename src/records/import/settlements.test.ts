@@ -1,9 +1,9 @@
+import { databaseSnapshot } from "../../db/snapshot.js";
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { after, before, describe, it } from "node:test";
 import { parse } from "csv-parse/sync";
-import { currentTreeHead } from "../../audit/service.js";
 import type { Db } from "../../db/db.js";
 import { openTestDb, testEngine } from "../../db/test-db.js";
 import { ImportError } from "./errors.js";
@@ -39,17 +39,7 @@ const isSettlementFile = (file: RealFile) => file.header.includes("amount_awarde
 /** Dollars to cents computed the plain way (float, rounded), independent of the importer's parser. */
 const dollarsToCents = (value: string | undefined) => (value && value.trim() ? Math.round(Number(value) * 100) : 0);
 
-async function snapshot(db: Db) {
-  const tables = await db.query<{ table_name: string }>(
-    "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name",
-  );
-  const counts: Record<string, number> = {};
-  for (const { table_name } of tables) {
-    const [row] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${table_name}"`);
-    counts[table_name] = row.n;
-  }
-  return { counts, tree: await currentTreeHead(db) };
-}
+const snapshot = databaseSnapshot;
 
 describe(`settlements import of the real FiveThirtyEight files (${testEngine})`, () => {
   let db: Db;
