@@ -2,6 +2,7 @@ import { Hono, type Context } from "hono";
 import { getCookie } from "hono/cookie";
 import type { MiddlewareHandler } from "hono";
 import { auditRoutes } from "./audit/routes.js";
+import { caseRoutes } from "./cases/routes.js";
 import { authRoutes } from "./auth/routes.js";
 import { actorForToken } from "./auth/service.js";
 import { recordsRoutes } from "./records/routes.js";
@@ -37,6 +38,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/", siteRoutes());
   app.route("/", authRoutes());
   app.route("/", auditRoutes());
+  // Before the records: /complaints/new and /complaints/status are the office's, not record ids.
+  app.route("/", caseRoutes());
   app.route("/", recordsRoutes());
 
   app.notFound((c) => answerError(c as Context<AppEnv>, new HttpError(404, "error.notFound")));

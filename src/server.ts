@@ -5,6 +5,7 @@ import { connect } from "./db/connect.js";
 import type { Db } from "./db/db.js";
 import { migrate } from "./db/migrate.js";
 import { createLogger } from "./logger.js";
+import { loadSecret } from "./secret.js";
 import { hasDemoContent, loadDemo } from "./records/demo.js";
 import { isEmpty } from "./records/service.js";
 
@@ -28,7 +29,7 @@ export async function startServer(config: Config, options: { demo: boolean }): P
     logger.info("demo content loaded");
   }
   const demo = await hasDemoContent(db);
-  const app = createApp({ db, config, logger, demo });
+  const app = createApp({ db, config, logger, demo, secret: loadSecret(config.dataDir) });
   const server = await listen(app.fetch, config.port);
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.port;

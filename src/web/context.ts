@@ -15,6 +15,8 @@ export interface AppDeps {
   logger: Logger;
   /** Set when the database holds the synthetic demo records: every page says so. */
   demo: boolean;
+  /** The server's secret key: receipt hashes, signed case-access cookies. */
+  secret: Buffer;
 }
 
 export type AppEnv = {

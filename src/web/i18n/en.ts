@@ -1,5 +1,8 @@
+import { casesEn } from "../../cases/i18n.js";
+
 /** English text for everything a person sees. Spanish (es.ts) must have every key. */
 export const en = {
+  ...casesEn,
   "site.name": "Oversight",
   "site.tagline": "Community-governed police accountability",
   "nav.skip": "Skip to main content",

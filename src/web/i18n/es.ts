@@ -1,7 +1,9 @@
+import { casesEs } from "../../cases/i18n.js";
 import type { MessageKey } from "./en.js";
 
 /** Texto en español de todo lo que ve una persona. */
 export const es: Record<MessageKey, string> = {
+  ...casesEs,
   "site.name": "Oversight",
   "site.tagline": "Rendición de cuentas policial gobernada por la comunidad",
   "nav.skip": "Saltar al contenido principal",

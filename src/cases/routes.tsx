@@ -1,0 +1,83 @@
+import { Hono, type Context } from "hono";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import { ZodError } from "zod";
+import type { AppEnv } from "../web/context.js";
+import { describeIssues } from "../web/errors.js";
+import { renderPage } from "../web/render.js";
+import { isHttps, rateLimit } from "../web/security.js";
+import { intakeFromForm } from "./form.js";
+import { presentForComplainant } from "./present.js";
+import { formatReceipt, signCaseAccess, verifyCaseAccess } from "./receipts.js";
+import { complainantMessage, complainantView, openByReceipt, submitComplaint } from "./service.js";
+import { FiledView, IntakeForm } from "./views/intake.js";
+import { CaseStatus, LookupForm } from "./views/status.js";
+
+const CASE_COOKIE = "oversight_case";
+const CASE_ACCESS_MINUTES = 30;
+/** Largest intake request: the form plus up to five 20 MB files. */
+export const MAX_INTAKE_BYTES = 105 * 1024 * 1024;
+
+const clientKey = (c: Context) => (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress ?? "local";
+
+/** The public side of the complaints office: intake and the complainant's status page. */
+export function caseRoutes(): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const privatePage = async (c: Context<AppEnv>, next: () => Promise<void>) => {
+    await next();
+    c.res.headers.set("Cache-Control", "no-store");
+  };
+  app.use("/complaints/new", privatePage);
+  app.use("/complaints/status", privatePage);
+  app.use("/complaints/status/*", privatePage);
+
+  app.get("/complaints/new", (c) => renderPage(c, c.get("t")("cases.fileTitle"), <IntakeForm t={c.get("t")} lang={c.get("lang")} csrfToken={c.get("csrfToken")} />));
+
+  app.post("/complaints/new", rateLimit(10, clientKey), async (c) => {
+    const t = c.get("t");
+    const body = await c.req.parseBody({ all: true });
+    try {
+      const filed = await submitComplaint(c.get("deps").db, c.get("deps").secret, intakeFromForm(body), null);
+      return renderPage(c, t("cases.filedTitle"), <FiledView t={t} lang={c.get("lang")} caseNumber={filed.caseNumber} receipt={formatReceipt(filed.receipt)} />);
+    } catch (error) {
+      if (!(error instanceof ZodError)) throw error;
+      // The form comes back with what was wrong, naming each field.
+      return renderPage(c, t("cases.fileTitle"), <IntakeForm t={t} lang={c.get("lang")} csrfToken={c.get("csrfToken")} error={t("error.badRequest", { detail: describeIssues(error.issues) })} />, 400);
+    }
+  });
+
+  app.get("/complaints/status", async (c) => {
+    const t = c.get("t");
+    const caseId = verifyCaseAccess(c.get("deps").secret, getCookie(c, CASE_COOKIE));
+    if (!caseId) return renderPage(c, t("cases.statusTitle"), <LookupForm t={t} lang={c.get("lang")} csrfToken={c.get("csrfToken")} />);
+    const view = presentForComplainant(await complainantView(c.get("deps").db, caseId));
+    return renderPage(c, t("cases.statusTitle"), <CaseStatus t={t} lang={c.get("lang")} csrfToken={c.get("csrfToken")} view={view} sent={c.req.query("sent") === "1"} />);
+  });
+
+  app.post("/complaints/status", rateLimit(5, clientKey), async (c) => {
+    const t = c.get("t");
+    const body = await c.req.parseBody();
+    try {
+      const caseId = await openByReceipt(c.get("deps").db, c.get("deps").secret, { case_number: String(body.case_number ?? ""), receipt: String(body.receipt ?? "") });
+      const expires = Date.now() + CASE_ACCESS_MINUTES * 60_000;
+      setCookie(c, CASE_COOKIE, signCaseAccess(c.get("deps").secret, caseId, expires), { httpOnly: true, sameSite: "Strict", path: "/complaints/status", secure: isHttps(c), expires: new Date(expires) });
+      return c.redirect(`/complaints/status?lang=${c.get("lang")}`, 303);
+    } catch {
+      // One answer for every failure: it never says whether the case number exists.
+      return renderPage(c, t("cases.statusTitle"), <LookupForm t={t} lang={c.get("lang")} csrfToken={c.get("csrfToken")} failed />, 404);
+    }
+  });
+
+  app.post("/complaints/status/message", async (c) => {
+    const caseId = verifyCaseAccess(c.get("deps").secret, getCookie(c, CASE_COOKIE));
+    if (!caseId) return c.redirect(`/complaints/status?lang=${c.get("lang")}`, 303);
+    const body = await c.req.parseBody();
+    await complainantMessage(c.get("deps").db, caseId, { body: String(body.body ?? "") });
+    return c.redirect(`/complaints/status?lang=${c.get("lang")}&sent=1`, 303);
+  });
+
+  app.post("/complaints/status/close", (c) => {
+    deleteCookie(c, CASE_COOKIE, { path: "/complaints/status" });
+    return c.redirect(`/complaints/status?lang=${c.get("lang")}`, 303);
+  });
+  return app;
+}

@@ -1,0 +1,92 @@
+import { appendAudit } from "../audit/service.js";
+import type { Db, Queryable } from "../db/db.js";
+import { HttpError } from "../web/errors.js";
+import { hashReceipt, newReceipt, receiptMatches } from "./receipts.js";
+import * as repo from "./repo.js";
+import { complainantMessageSchema, intakeSchema, receiptLookupSchema, type Intake, type IntakeCategory, type IntakeInput } from "./schema.js";
+
+export interface Submitted {
+  caseId: string;
+  caseNumber: string;
+  /** Shown once to the complainant and never stored in the clear. */
+  receipt: string;
+}
+
+/**
+ * Files a complaint: the case, its complainant (unless anonymous), officers,
+ * witnesses and allegations, its first event and its audit entry, all in one
+ * transaction: either the complaint and its receipt exist, or nothing does.
+ */
+export async function submitComplaint(db: Db, secret: Buffer, input: IntakeInput, enteredBy: string | null, now = new Date()): Promise<Submitted> {
+  const intake = intakeSchema.parse(input);
+  const receipt = newReceipt();
+  return db.transaction(async (tx) => {
+    const caseNumber = await repo.nextCaseNumber(tx, now.getUTCFullYear());
+    const caseId = await repo.insertCase(tx, {
+      case_number: caseNumber, receipt_hash: hashReceipt(secret, receipt), state: "received", channel: intake.channel, language: intake.language,
+      anonymous: intake.anonymous, third_party: intake.third_party, incident_date: intake.incident_date, incident_time: intake.incident_time,
+      location: intake.location, district: intake.district, narrative: intake.narrative, received_at: now.toISOString(), entered_by: enteredBy,
+    });
+    await storeParties(tx, caseId, intake);
+    await repo.insertRow(tx, "case_events", { case_id: caseId, actor: enteredBy ? `user:${enteredBy}` : "complainant", kind: "received", to_state: "received", body: null, visible_to_complainant: true });
+    // The audit entry names the case and counts, never who complained or what they wrote.
+    await appendAudit(tx, { actor: enteredBy ? `user:${enteredBy}` : "complainant", action: "case.submit", entity: "case", entityId: caseId, data: { channel: intake.channel, anonymous: intake.anonymous, officers: intake.officers.length, categories: intake.categories } });
+    return { caseId, caseNumber, receipt };
+  });
+}
+
+async function storeParties(tx: Queryable, caseId: string, intake: Intake): Promise<void> {
+  const identity = intake.anonymous ? null : { name: intake.name, email: intake.email, phone: intake.phone, address: intake.address };
+  const anyContact = intake.email || intake.phone;
+  if (identity || anyContact) {
+    // An anonymous complainant may still leave a way to be reached, without a name.
+    await repo.insertRow(tx, "case_people", { case_id: caseId, role: "complainant", ...(identity ?? { email: intake.email, phone: intake.phone }), contact_ok: intake.contact_ok && !!anyContact });
+  }
+  for (const witness of intake.witnesses.filter((w) => w.name || w.contact)) {
+    await repo.insertRow(tx, "case_people", { case_id: caseId, role: "witness", name: witness.name, notes: witness.contact });
+  }
+  const officerIds: string[] = [];
+  for (const officer of intake.officers.filter((o) => o.name || o.badge || o.vehicle || o.description)) {
+    officerIds.push(await repo.insertRow(tx, "case_officers", { case_id: caseId, ...officer }));
+  }
+  const categories: IntakeCategory[] = intake.categories.length ? intake.categories : ["other"];
+  for (const category of new Set(categories)) {
+    await repo.insertRow(tx, "case_allegations", {
+      case_id: caseId, case_officer_id: officerIds.length === 1 ? officerIds[0] : null, category,
+      is_force: category === "excessive_force" || category === "death", is_criminal: category === "criminal_conduct", is_death: category === "death",
+    });
+  }
+}
+
+/** What the generic refusal says: it never tells whether the case exists. */
+const noMatch = () => new HttpError(404, "cases.lookupFailed");
+
+/** Finds a case by number and receipt; any mismatch is the same generic refusal. */
+export async function openByReceipt(db: Db, secret: Buffer, input: { case_number: string; receipt: string }): Promise<string> {
+  const parsed = receiptLookupSchema.safeParse(input);
+  if (!parsed.success) throw noMatch();
+  const found = await repo.findCaseByNumber(db, parsed.data.case_number);
+  // Hash even when the case is unknown, so timing does not reveal which case numbers exist.
+  const ok = receiptMatches(secret, parsed.data.receipt, found?.receipt_hash ?? "0".repeat(64));
+  if (!found || !ok) throw noMatch();
+  return found.id;
+}
+
+/** What the complainant sees: the state, dates, and the messages meant for them. */
+export async function complainantView(db: Db, caseId: string) {
+  const found = await repo.findCase(db, caseId);
+  if (!found) throw noMatch();
+  const events = await repo.eventsOf(db, caseId, true);
+  return { case: found, events };
+}
+
+/** The complainant adds information or replies to a message: one event, audited without its text. */
+export async function complainantMessage(db: Db, caseId: string, input: { body: string }) {
+  const { body } = complainantMessageSchema.parse(input);
+  await db.transaction(async (tx) => {
+    const found = await repo.findCase(tx, caseId, true);
+    if (!found) throw noMatch();
+    await repo.insertRow(tx, "case_events", { case_id: caseId, actor: "complainant", kind: "complainant_message", body, visible_to_complainant: true });
+    await appendAudit(tx, { actor: "complainant", action: "case.complainant_message", entity: "case", entityId: caseId, data: { length: body.length } });
+  });
+}
