@@ -1,5 +1,5 @@
 import { Hono, type Context } from "hono";
-import { getCookie } from "hono/cookie";
+import { getCookie, setCookie } from "hono/cookie";
 import type { MiddlewareHandler } from "hono";
 import { auditRoutes } from "./audit/routes.js";
 import { caseRoutes } from "./cases/routes.js";
@@ -23,7 +23,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use("*", securityHeaders());
   app.use("*", async (c, next) => {
     c.set("deps", deps);
-    const lang = pickLanguage(c.req.query("lang"), getCookie(c, "lang"), c.req.header("accept-language"));
+    const asked = c.req.query("lang");
+    const lang = pickLanguage(asked, getCookie(c, "lang"), c.req.header("accept-language"));
+    // A language chosen with ?lang= sticks for the pages that follow.
+    if (asked === lang && getCookie(c, "lang") !== lang) setCookie(c, "lang", lang, { path: "/", sameSite: "Lax", maxAge: 365 * 86_400 });
     c.set("lang", lang);
     c.set("t", translator(lang));
     c.set("actor", { kind: "public" });

@@ -9,6 +9,13 @@ const POLICY = {
   "records.mergePeople": ["admin"],
   "users.manage": ["admin"],
   "audit.read": ["public", "admin", "intake", "investigator", "board_member", "organizer"],
+  "cases.read": ["admin", "intake", "investigator", "board_member"],
+  "cases.readIdentity": ["admin", "intake", "investigator"],
+  "cases.enter": ["admin", "intake"],
+  "cases.work": ["admin", "intake", "investigator"],
+  "cases.vote": ["board_member"],
+  "cases.decide": ["admin"],
+  "cases.settings": ["admin"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Action = keyof typeof POLICY;

@@ -44,12 +44,13 @@ export function recordsPageRoutes(): Hono<AppEnv> {
     const profile = present.presentOfficerProfile(found);
     const t = c.get("t");
     const timeline = profileTimeline(profile);
+    const series = [t("officers.allegations"), t("profile.useOfForce"), t("table.settlements")];
     const timelineSvg = timeline.length
       ? await barChartSvg(timeline.flatMap((row) => [
-          { x: row.year, y: row.allegations, series: t("officers.allegations") },
-          { x: row.year, y: row.force, series: t("profile.useOfForce") },
-          { x: row.year, y: row.settlements, series: t("table.settlements") },
-        ]), { xTitle: t("agencies.year"), yTitle: t("agencies.count"), height: 180 })
+          { x: row.year, y: row.allegations, series: series[0] },
+          { x: row.year, y: row.force, series: series[1] },
+          { x: row.year, y: row.settlements, series: series[2] },
+        ]), { xTitle: t("agencies.year"), yTitle: t("agencies.count"), height: 180, grouped: true, integer: true, seriesOrder: series })
       : "";
     const adminCsrf = can(c.get("actor"), "records.mergePeople") ? c.get("csrfToken") : undefined;
     return renderPage(c, profile.name, <OfficerProfileView t={t} lang={c.get("lang")} profile={profile} timeline={timeline} timelineSvg={timelineSvg} adminCsrf={adminCsrf} />);
@@ -102,13 +103,13 @@ export function recordsPageRoutes(): Hono<AppEnv> {
     const t = c.get("t");
     const charts = {
       byYear: agency.complaintsByYearAndCategory.length
-        ? await barChartSvg(topCategories(agency.complaintsByYearAndCategory).map((row) => ({ x: row.year, y: row.complaints, series: row.category })), { xTitle: t("agencies.year"), yTitle: t("table.complaints") })
+        ? await barChartSvg(topCategories(agency.complaintsByYearAndCategory).map((row) => ({ x: row.year, y: row.complaints, series: row.category })), { xTitle: t("agencies.year"), yTitle: t("table.complaints"), integer: true })
         : "",
       sustained: agency.sustainedByYear.length
         ? await barChartSvg(agency.sustainedByYear.map((row) => ({ x: row.year, y: row.share })), { xTitle: t("agencies.year"), yTitle: t("agencies.share"), percent: true })
         : "",
       settlements: agency.settlementsByYear.length
-        ? await barChartSvg(agency.settlementsByYear.map((row) => ({ x: row.year, y: row.amountCents / 100 })), { xTitle: t("agencies.year"), yTitle: t("agencies.total") })
+        ? await barChartSvg(agency.settlementsByYear.map((row) => ({ x: row.year, y: row.amountCents / 100 })), { xTitle: t("agencies.year"), yTitle: t("agencies.total"), money: true })
         : "",
     };
     return renderPage(c, agency.name, <AgencyDetailView t={t} lang={c.get("lang")} agency={agency} charts={charts} />);

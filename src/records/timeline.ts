@@ -20,5 +20,12 @@ export function profileTimeline(profile: PresentedProfile): TimelineYear[] {
   for (const a of profile.allegations) bump(a.complaint.incident ?? a.complaint.received, "allegations");
   for (const f of profile.useOfForce) bump(f.date, "force");
   for (const s of profile.settlements) bump(s.closed ?? s.year, "settlements");
-  return [...years.values()].sort((a, b) => a.year - b.year);
+  // Every year between the first and the last, so quiet years show as gaps, not as nothing.
+  const known = [...years.keys()];
+  if (known.length === 0) return [];
+  const result: TimelineYear[] = [];
+  for (let year = Math.min(...known); year <= Math.max(...known); year += 1) {
+    result.push(years.get(year) ?? { year, allegations: 0, force: 0, settlements: 0 });
+  }
+  return result;
 }

@@ -22,12 +22,13 @@ export function siteRoutes(): Hono<AppEnv> {
     authorize(c.get("actor"), "records.read");
     const t = c.get("t");
     const stats = await recordStats(c.get("deps").db);
-    const numbers = new Intl.NumberFormat(c.get("lang"));
+    const numbers = new Intl.NumberFormat(c.get("lang") === "es" ? "es-US" : "en-US");
     return renderPage(c, t("home.title"), (
       <>
         <h1>{t("home.title")}</h1>
         <p>{t("home.intro")}</p>
         <form class="search" method="get" action="/officers" role="search">
+          <input type="hidden" name="lang" value={c.get("lang")} />
           <label>{t("home.searchOfficers")}<input type="search" name="q" /></label>
           <button type="submit">{t("common.search")}</button>
         </form>

@@ -10,7 +10,7 @@ export function AgencyList({ t, lang, agencies }: { t: Translate; lang: string; 
     <>
       <h1>{t("agencies.title")}</h1>
       <p class="downloads"><a href="/api/v1/agencies?format=csv" download>{t("common.downloadCsv")}</a><a href="/api/v1/agencies">{t("common.downloadJson")}</a></p>
-      <div class="table-scroll"><table>
+      <div class="table-scroll" tabindex={0} role="region" aria-label={t("common.scrollTable")}><table>
         <thead><tr><th scope="col">{t("officers.agency")}</th><th scope="col" class="num">{t("table.officers")}</th><th scope="col" class="num">{t("table.complaints")}</th><th scope="col" class="num">{t("table.settlements")}</th><th scope="col" class="num">{t("table.forceIncidents")}</th></tr></thead>
         <tbody>{agencies.map((a) => (
           <tr>
@@ -54,7 +54,7 @@ export function AgencyDetailView({ t, lang, agency, charts }: { t: Translate; la
       </ChartSection>
       <section aria-labelledby="penalties">
         <h2 id="penalties">{t("agencies.penalties")}</h2>
-        <div class="table-scroll"><table>
+        <div class="table-scroll" tabindex={0} role="region" aria-label={t("common.scrollTable")}><table>
           <thead><tr><th scope="col">{t("profile.recommendedPenalty")}</th><th scope="col">{t("profile.finalPenalty")}</th><th scope="col" class="num">{t("officers.allegations")}</th></tr></thead>
           <tbody>{agency.recommendedVersusImposed.slice(0, 30).map((row) => <tr><td>{row.recommended ?? "—"}</td><td>{row.imposed ?? "—"}{row.weaker ? <strong class="weaker"> ▼ {t("profile.weaker")}</strong> : null}</td><td class="num">{row.allegations}</td></tr>)}</tbody>
         </table></div>

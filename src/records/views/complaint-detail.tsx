@@ -22,7 +22,7 @@ export function ComplaintDetailView({ t, lang, complaint }: { t: Translate; lang
       </section>
       <section aria-labelledby="allegations">
         <h2 id="allegations">{t("profile.allegations")}</h2>
-        <div class="table-scroll"><table>
+        <div class="table-scroll" tabindex={0} role="region" aria-label={t("common.scrollTable")}><table>
           <thead><tr>
             <th scope="col">{t("complaint.officer")}</th><th scope="col">{t("profile.category")}</th>
             <th scope="col">{t("profile.investigatorFinding")}</th><th scope="col">{t("profile.boardFinding")}</th><th scope="col">{t("profile.finalFinding")}</th>

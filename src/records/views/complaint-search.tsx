@@ -45,7 +45,7 @@ export function ComplaintSearch(props: ComplaintSearchProps) {
       <p role="status">{t("common.results", { count: formatNumber(props.total, props.lang) })}</p>
       <Downloads apiPath="/api/v1/complaints" query={props.rawQuery} t={t} />
       {props.items.length === 0 ? <p>{t("complaints.noResults")}</p> : (
-        <div class="table-scroll"><table>
+        <div class="table-scroll" tabindex={0} role="region" aria-label={t("common.scrollTable")}><table>
           <thead><tr>
             <th scope="col">{t("complaints.id")}</th><th scope="col">{t("officers.agency")}</th><th scope="col">{t("complaints.incident")}</th>
             <th scope="col">{t("complaints.received")}</th><th scope="col">{t("complaints.category")}</th>

@@ -29,7 +29,9 @@ export function OfficerProfileView(props: OfficerProfileProps) {
       <CoAccused {...props} />
       <section aria-labelledby="identity-links">
         <h2 id="identity-links">{t("profile.identityLinks")}</h2>
-        <ul>{profile.identityLinks.map((link) => <li>{link.source} #{link.localId} — {t("profile.linkRule")}: {link.rule}</li>)}</ul>
+        {profile.identityLinks.length === 0 ? <p>{t("common.none")}</p> : (
+          <ul>{profile.identityLinks.map((link) => <li>{link.source} #{link.localId} — {t("profile.linkRule")}: {link.rule}</li>)}</ul>
+        )}
       </section>
       <p class="downloads"><a href={`/api/v1/officers/${profile.id}`}>{t("common.downloadJson")}</a></p>
       {props.adminCsrf ? <IdentityAdmin {...props} /> : null}
@@ -101,7 +103,7 @@ function Employment({ t, profile }: OfficerProfileProps) {
     <section aria-labelledby="employment">
       <h2 id="employment">{t("profile.employment")}</h2>
       {profile.employment.length === 0 ? <p>{t("common.none")}</p> : (
-        <div class="table-scroll"><table>
+        <div class="table-scroll" tabindex={0} role="region" aria-label={t("common.scrollTable")}><table>
           <thead><tr><th scope="col">{t("officers.agency")}</th><th scope="col">{t("officers.badge")}</th><th scope="col">{t("officers.rank")}</th><th scope="col">{t("officers.unit")}</th><th scope="col">{t("profile.start")}</th><th scope="col">{t("profile.end")}</th><th scope="col">{t("profile.separation")}</th><th scope="col">{t("common.source")}</th></tr></thead>
           <tbody>{profile.employment.map((spell) => (
             <tr><td><a href={`/agencies/${spell.agency.slug}`}>{spell.agency.name}</a></td><td>{spell.badge ?? "—"}</td><td>{spell.rank ?? "—"}</td><td>{spell.unit ?? "—"}</td><td>{spell.start ?? "—"}</td><td>{spell.end ?? "—"}</td><td>{spell.separationReason ?? "—"}</td><td><SourceCell source={spell.source} t={t} /></td></tr>
@@ -137,7 +139,7 @@ function Allegations({ t, profile, lang }: OfficerProfileProps) {
     <section aria-labelledby="allegations">
       <h2 id="allegations" tabindex={-1}>{t("profile.allegations")}</h2>
       {profile.allegations.length === 0 ? <p>{t("common.none")}</p> : (
-        <div class="table-scroll"><table>
+        <div class="table-scroll" tabindex={0} role="region" aria-label={t("common.scrollTable")}><table>
           <thead><tr>
             <th scope="col">{t("profile.complaint")}</th><th scope="col">{t("profile.date")}</th><th scope="col">{t("profile.category")}</th>
             <th scope="col">{t("profile.investigatorFinding")}</th><th scope="col">{t("profile.boardFinding")}</th><th scope="col">{t("profile.finalFinding")}</th>

@@ -43,7 +43,7 @@ export function OfficerSearch(props: OfficerSearchProps) {
 
 function OfficerTable({ t, items, lang }: OfficerSearchProps) {
   return (
-    <div class="table-scroll">
+    <div class="table-scroll" tabindex={0} role="region" aria-label={t("common.scrollTable")}>
       <table>
         <thead>
           <tr>

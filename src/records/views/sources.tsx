@@ -8,7 +8,7 @@ export function SourcesView({ t, files }: { t: Translate; files: SourceItem[] })
     <>
       <h1>{t("sources.title")}</h1>
       <p>{t("sources.intro")}</p>
-      <div class="table-scroll"><table>
+      <div class="table-scroll" tabindex={0} role="region" aria-label={t("common.scrollTable")}><table>
         <thead><tr><th scope="col">{t("sources.file")}</th><th scope="col" class="num">{t("sources.rows")}</th><th scope="col">{t("sources.importedAt")}</th><th scope="col">{t("sources.sha256")}</th></tr></thead>
         <tbody>{files.map((file) => (
           <tr id={file.sha256}><th scope="row"><a href={`/sources/${file.sha256}`}>{file.name}</a></th><td class="num">{file.rows}</td><td>{file.importedAt}</td><td><code>{file.sha256}</code></td></tr>

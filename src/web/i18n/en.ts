@@ -151,6 +151,7 @@ export const en = {
   "admin.merge": "Merge",
   "admin.split": "Split the chosen source mentions into a new person",
   "admin.splitButton": "Split",
+  "common.scrollTable": "Table: scroll sideways to see every column",
 } as const;
 
 export type MessageKey = keyof typeof en;

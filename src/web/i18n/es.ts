@@ -136,7 +136,7 @@ export const es: Record<MessageKey, string> = {
   "data.intro": "Todo lo que hay en este sitio se puede descargar. La API JSON tiene versiones, paginación y una descripción OpenAPI.",
   "finding.sustained": "Fundada",
   "finding.not_sustained": "No fundada",
-  "finding.exonerated": "Exonerado",
+  "finding.exonerated": "Exonerada",
   "finding.unfounded": "Infundada",
   "finding.no_affidavit": "Sin declaración jurada",
   "finding.closed_no_finding": "Cerrada sin conclusión",
@@ -152,4 +152,5 @@ export const es: Record<MessageKey, string> = {
   "admin.merge": "Unir",
   "admin.split": "Separar las menciones elegidas en una persona nueva",
   "admin.splitButton": "Separar",
+  "common.scrollTable": "Tabla: desplácese hacia los lados para ver todas las columnas",
 };

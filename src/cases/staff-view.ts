@@ -1,0 +1,63 @@
+import type { Db } from "../db/db.js";
+import { HttpError } from "../web/errors.js";
+import { computeDeadlines, type Deadline, type DisciplineWindow } from "./deadlines.js";
+import * as repo from "./repo.js";
+import * as staffRepo from "./staff-repo.js";
+import { nextStates } from "./workflow.js";
+
+export async function disciplineWindow(db: Db): Promise<DisciplineWindow> {
+  return (await repo.getSetting<DisciplineWindow>(db, "discipline_window")) ?? "1y";
+}
+
+/** Everything about one case that staff pages need, with its clocks. */
+export async function staffCaseView(db: Db, caseId: string, now = new Date()) {
+  const found = await repo.findCase(db, caseId);
+  if (!found) throw new HttpError(404, "error.notFound");
+  const [people, officers, allegations, events, tolling, panel, votes, window] = await Promise.all([
+    repo.peopleOf(db, caseId), repo.officersOf(db, caseId), repo.allegationsOf(db, caseId), repo.eventsOf(db, caseId),
+    repo.tollingOf(db, caseId), staffRepo.boardPanel(db, caseId), staffRepo.votesFor(db, caseId), disciplineWindow(db),
+  ]);
+  const complainant = people.find((p) => p.role === "complainant");
+  const finalAt = events.find((e) => e.kind === "final_decision")?.at ?? null;
+  const deadlines = computeDeadlines({
+    receivedAt: found.received_at, incidentDate: found.incident_date, acknowledgedAt: found.acknowledged_at, firstContactAt: found.first_contact_at,
+    classifiedAt: found.classified_at, finalDecisionAt: finalAt, contactable: !!complainant?.contact_ok && !!(complainant.email || complainant.phone),
+    tolling: tolling.map((t) => ({ startsOn: t.starts_on, endsOn: t.ends_on })),
+  }, window, now);
+  return { case: found, people, officers, allegations, events, tolling, panel, votes, deadlines, nextStates: nextStates(found.state) };
+}
+
+export interface DashboardRow {
+  id: string;
+  caseNumber: string;
+  state: string;
+  receivedAt: string;
+  hasForce: boolean;
+  deadlines: Deadline[];
+}
+
+/** Open cases with their clocks, the most urgent first: what is overdue, then what is due soonest. */
+export async function deadlineDashboard(db: Db, now = new Date()): Promise<DashboardRow[]> {
+  const cases = await repo.listCases(db, true);
+  const tolling = await repo.tollingForCases(db, cases.map((c) => c.id));
+  const window = await disciplineWindow(db);
+  const rows = cases.map((c) => ({
+    id: c.id, caseNumber: c.case_number, state: c.state, receivedAt: c.received_at, hasForce: c.has_force,
+    deadlines: computeDeadlines({
+      receivedAt: c.received_at, incidentDate: c.incident_date, acknowledgedAt: c.acknowledged_at, firstContactAt: c.first_contact_at,
+      classifiedAt: c.classified_at, finalDecisionAt: c.final_at, contactable: c.contactable,
+      tolling: tolling.filter((t) => t.case_id === c.id).map((t) => ({ startsOn: t.starts_on, endsOn: t.ends_on })),
+    }, window, now),
+  }));
+  const urgency = (row: DashboardRow) => {
+    const open = row.deadlines.filter((d) => d.status === "overdue" || d.status === "due");
+    const overdue = open.some((d) => d.status === "overdue") ? 0 : 1;
+    const soonest = Math.min(...open.map((d) => new Date(d.dueAt!).getTime()), Number.MAX_SAFE_INTEGER);
+    return [overdue, soonest] as const;
+  };
+  return rows.sort((a, b) => {
+    const [ua, sa] = urgency(a);
+    const [ub, sb] = urgency(b);
+    return ua - ub || sa - sb;
+  });
+}
