@@ -19,7 +19,7 @@
 import { appendAudit } from "../audit/service.js";
 import type { Db, Queryable } from "../db/db.js";
 import * as repo from "./repo.js";
-import { type EmailMessage, parseEmailMessage } from "./schema.js";
+import { type EmailMessage, type OutboxStatus, parseEmailMessage } from "./schema.js";
 
 /** What the outbox needs of a nodemailer transporter (`createSmtpTransport` returns one). */
 export interface OutboxTransport {
@@ -173,6 +173,11 @@ export async function deliverBatch(db: Db, transport: OutboxTransport, options: 
     logger?.info({ ...ids }, "email sent");
   }
   return result;
+}
+
+/** How many messages are queued, being sent, sent and failed: for health checks and an admin page. */
+export function outboxStatusCounts(db: Queryable): Promise<Record<OutboxStatus, number>> {
+  return repo.countByStatus(db);
 }
 
 async function giveUp(db: Db, message: repo.ClaimedMessage, error: string, now: Date): Promise<boolean> {

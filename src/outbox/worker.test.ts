@@ -142,4 +142,8 @@ describe(`outbox worker (${testEngine})`, { timeout: 60_000 }, () => {
       await second.stop();
     }
   });
+
+  it("refuses to start without a sender address", () => {
+    assert.throws(() => startOutboxWorker(db, { smtpUrl: smtp.url, from: "Oversight", logger: new MemoryLogger() }), /"from"/);
+  });
 });

@@ -28,6 +28,9 @@ const DEFAULT_BATCH_SIZE = 20;
  * SKIP LOCKED. The queue is in the database; stopping or crashing loses nothing.
  */
 export function startOutboxWorker(db: Db, options: OutboxWorkerOptions): OutboxWorker {
+  if (!/@[A-Za-z0-9.-]+>?\s*$/.test(options.from ?? "")) {
+    throw new Error('startOutboxWorker: "from" must end with the sender address, e.g. "Oversight <no-reply@oversight.example>"');
+  }
   const ownsTransport = options.transport === undefined;
   const transport: OutboxTransport = options.transport ?? createSmtpTransport(options.smtpUrl as string);
   const intervalMs = Math.max(0, options.intervalMs ?? DEFAULT_INTERVAL_MS);

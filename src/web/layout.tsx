@@ -1,4 +1,5 @@
 import type { Child } from "hono/jsx";
+import { can } from "../auth/authorize.js";
 import type { Actor } from "./context.js";
 import type { Lang, Translate } from "./i18n/index.js";
 
@@ -53,6 +54,8 @@ function Header(props: PageProps) {
           <li><a href="/complaints">{t("nav.complaints")}</a></li>
           <li><a href="/agencies">{t("nav.agencies")}</a></li>
           <li><a href="/data">{t("nav.data")}</a></li>
+          <li><a href="/complaints/new">{t("nav.fileComplaint")}</a></li>
+          {props.actor.kind === "user" && can(props.actor, "cases.read") ? <li><a href="/staff/cases">{t("staff.cases")}</a></li> : null}
         </ul>
       </nav>
       <LanguageSwitch {...props} />

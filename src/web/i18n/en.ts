@@ -10,6 +10,7 @@ export const en = {
   "nav.officers": "Officers",
   "nav.complaints": "Complaints",
   "nav.agencies": "Agencies",
+  "nav.fileComplaint": "File a complaint",
   "nav.data": "Data & API",
   "nav.signIn": "Sign in",
   "nav.signOut": "Sign out",

@@ -11,6 +11,7 @@ export const es: Record<MessageKey, string> = {
   "nav.officers": "Agentes",
   "nav.complaints": "Quejas",
   "nav.agencies": "Agencias",
+  "nav.fileComplaint": "Presentar una queja",
   "nav.data": "Datos y API",
   "nav.signIn": "Iniciar sesión",
   "nav.signOut": "Cerrar sesión",

@@ -1,0 +1,124 @@
+import { Hono, type Context } from "hono";
+import { ZodError } from "zod";
+import { authorize, can } from "../auth/authorize.js";
+import type { Actor, AppEnv } from "../web/context.js";
+import { describeIssues, forbidden, HttpError } from "../web/errors.js";
+import { renderPage } from "../web/render.js";
+import { parseParam } from "../web/validate.js";
+import { uuidSchema } from "../records/schema.js";
+import { filesFromForm, intakeFromForm } from "./form.js";
+import { formatReceipt } from "./receipts.js";
+import { submitComplaint } from "./service.js";
+import * as staff from "./staff-service.js";
+import { presentCaseForStaff } from "./staff-present.js";
+import { deadlineDashboard, staffCaseView } from "./staff-view.js";
+import { Dashboard } from "./views/dashboard.js";
+import { FiledView, IntakeForm } from "./views/intake.js";
+import { StaffCaseView } from "./views/staff-case.js";
+
+type Body = Record<string, string | File | (string | File)[]>;
+const text = (body: Body, key: string) => (typeof body[key] === "string" ? (body[key] as string) : "");
+const checked = (body: Body, key: string) => text(body, key) === "1";
+
+function userOf(c: Context<AppEnv>): Extract<Actor, { kind: "user" }> {
+  const actor = c.get("actor");
+  if (actor.kind !== "user") throw forbidden();
+  return actor;
+}
+
+/** The office's staff pages. Every handler checks the actor's role; every page is private. */
+export function staffRoutes(): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.use("/staff/*", async (c, next) => {
+    await next();
+    c.res.headers.set("Cache-Control", "no-store");
+  });
+  app.use("/staff/*", async (c, next) => {
+    if (c.get("actor").kind !== "user") return c.redirect(`/login?lang=${c.get("lang")}`, 303);
+    authorize(c.get("actor"), "cases.read");
+    await next();
+  });
+  const db = (c: Context<AppEnv>) => c.get("deps").db;
+
+  app.get("/staff/cases", async (c) => {
+    const actor = userOf(c);
+    const [rows, flags] = await Promise.all([deadlineDashboard(db(c)), staff.listReinstatementFlags(db(c))]);
+    return renderPage(c, c.get("t")("staff.cases"), <Dashboard t={c.get("t")} rows={rows} canEnter={can(actor, "cases.enter")} flags={flags} />);
+  });
+
+  app.get("/staff/cases/new", (c) => {
+    authorize(c.get("actor"), "cases.enter");
+    return renderPage(c, c.get("t")("staff.newCase"), <IntakeForm t={c.get("t")} lang={c.get("lang")} csrfToken={c.get("csrfToken")} action="/staff/cases/new" staff />);
+  });
+
+  app.post("/staff/cases/new", async (c) => {
+    const actor = userOf(c);
+    authorize(actor, "cases.enter");
+    const body = await c.req.parseBody({ all: true });
+    void filesFromForm;
+    const filed = await submitComplaint(db(c), c.get("deps").secret, intakeFromForm(body), actor.id);
+    return renderPage(c, c.get("t")("cases.filedTitle"), <FiledView t={c.get("t")} lang={c.get("lang")} caseNumber={filed.caseNumber} receipt={formatReceipt(filed.receipt)} />);
+  });
+
+  app.get("/staff/cases/:id", async (c) => showCase(c));
+
+  /** Runs one case action; a refused action re-renders the case with the reason. */
+  const action = (path: string, run: (c: Context<AppEnv>, actor: Extract<Actor, { kind: "user" }>, caseId: string, body: Body) => Promise<unknown>) =>
+    app.post(`/staff/cases/:id/${path}`, async (c) => {
+      const actor = userOf(c);
+      const caseId = parseParam(c, "id", uuidSchema);
+      const body = await c.req.parseBody({ all: true });
+      try {
+        await run(c, actor, caseId, body);
+      } catch (error) {
+        if (error instanceof HttpError && error.status === 409) return showCase(c, error.detail, 409);
+        if (error instanceof ZodError) return showCase(c, describeIssues(error.issues), 400);
+        throw error;
+      }
+      return c.redirect(`/staff/cases/${caseId}`, 303);
+    });
+
+  const who = (actor: Extract<Actor, { kind: "user" }>) => `user:${actor.id}`;
+  action("transition", (c, actor, id, body) => (authorize(actor, "cases.work"), staff.transition(db(c), who(actor), id, { to: text(body, "to") as never, note: text(body, "note") })));
+  action("mark", (c, actor, id, body) => (authorize(actor, "cases.work"), staff.markDone(db(c), who(actor), id, text(body, "what") === "contacted" ? "contacted" : "acknowledged")));
+  action("notes", (c, actor, id, body) => (authorize(actor, "cases.work"), staff.addNote(db(c), who(actor), id, text(body, "body"), checked(body, "to_complainant"))));
+  action("refer", (c, actor, id, body) => (authorize(actor, "cases.work"), staff.referToProsecutor(db(c), who(actor), id, text(body, "reason"))));
+  action("tolling", (c, actor, id, body) => (authorize(actor, "cases.work"), staff.addTolling(db(c), who(actor), id, { kind: text(body, "kind") as never, starts_on: text(body, "starts_on"), ends_on: text(body, "ends_on") })));
+  action("panel", (c, actor, id, body) => (authorize(actor, "cases.decide"), staff.assignBoardPanel(db(c), who(actor), id, text(body, "members").split(",").map((s) => s.trim()).filter(Boolean))));
+  action("vote", (c, actor, id, body) => (authorize(actor, "cases.vote"), staff.castVote(db(c), actor.id, id, { allegation_id: text(body, "allegation_id"), vote: checked(body, "recused") ? null : (text(body, "vote") as never), recused: checked(body, "recused") })));
+  action("final", (c, actor, id, body) => (authorize(actor, "cases.decide"), staff.recordFinalDecision(db(c), who(actor), id, { allegation_id: text(body, "allegation_id"), final_finding: text(body, "final_finding") as never, final_penalty: text(body, "final_penalty") })));
+  app.post("/staff/cases/:id/allegations/:allegation", async (c) => {
+    const actor = userOf(c);
+    authorize(actor, "cases.work");
+    const caseId = parseParam(c, "id", uuidSchema);
+    const allegationId = parseParam(c, "allegation", uuidSchema);
+    const body = await c.req.parseBody();
+    await staff.updateAllegation(db(c), who(actor), caseId, allegationId, {
+      is_force: checked(body, "is_force"), is_criminal: checked(body, "is_criminal"),
+      investigator_finding: (text(body, "investigator_finding") || null) as never,
+    });
+    return c.redirect(`/staff/cases/${caseId}`, 303);
+  });
+  app.post("/staff/cases/:id/officers/:officer", async (c) => {
+    const actor = userOf(c);
+    authorize(actor, "cases.work");
+    const caseId = parseParam(c, "id", uuidSchema);
+    const body = await c.req.parseBody();
+    const personId = text(body, "person_id").trim() || null;
+    await staff.identifyOfficer(db(c), who(actor), caseId, parseParam(c, "officer", uuidSchema), personId ? uuidSchema.parse(personId) : null);
+    return c.redirect(`/staff/cases/${caseId}`, 303);
+  });
+  return app;
+}
+
+async function showCase(c: Context<AppEnv>, error?: string, status: 200 | 400 | 409 = 200) {
+  const actor = userOf(c);
+  const caseId = parseParam(c, "id", uuidSchema);
+  const identity = can(actor, "cases.readIdentity");
+  const view = presentCaseForStaff(await staffCaseView(c.get("deps").db, caseId), actor.role, identity);
+  const t = c.get("t");
+  return renderPage(c, t("staff.caseTitle", { number: view.caseNumber }), (
+    <StaffCaseView t={t} view={view} csrfToken={c.get("csrfToken")} userId={actor.id} error={error}
+      can={{ work: can(actor, "cases.work"), vote: can(actor, "cases.vote"), decide: can(actor, "cases.decide"), identity }} />
+  ), status);
+}

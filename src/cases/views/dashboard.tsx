@@ -1,0 +1,37 @@
+import type { MessageKey, Translate } from "../../web/i18n/index.js";
+import type { DashboardRow } from "../staff-view.js";
+
+/** Open cases, most urgent first, with every clock's state. */
+export function Dashboard({ t, rows, canEnter, flags }: { t: Translate; rows: DashboardRow[]; canEnter: boolean; flags: { id: string; full_name: string; case_number: string; case_id: string; reported_on: string; reasons: string }[] }) {
+  return (
+    <>
+      <h1>{t("staff.cases")}</h1>
+      {canEnter ? <p><a class="button" href="/staff/cases/new">{t("staff.newCase")}</a></p> : null}
+      {flags.length ? (
+        <section aria-labelledby="flags" class="error-box">
+          <h2 id="flags">{t("staff.flags")}</h2>
+          <ul>{flags.map((f) => <li>{f.reported_on}: {f.full_name} — <a href={`/staff/cases/${f.case_id}`}>{f.case_number}</a> ({f.reasons})</li>)}</ul>
+        </section>
+      ) : null}
+      <h2>{t("staff.dashboard")}</h2>
+      {rows.length === 0 ? <p>{t("staff.noCases")}</p> : (
+        <div class="table-scroll" tabindex={0} role="region" aria-label={t("common.scrollTable")}>
+          <table>
+            <thead><tr>
+              <th scope="col">{t("cases.caseNumber")}</th><th scope="col">{t("staff.state")}</th><th scope="col">{t("cases.received")}</th>
+              {(["acknowledgement", "first_contact", "classification", "discipline"] as const).map((kind) => <th scope="col">{t(`staff.deadline.${kind}` as MessageKey)}</th>)}
+            </tr></thead>
+            <tbody>{rows.map((row) => (
+              <tr>
+                <th scope="row"><a href={`/staff/cases/${row.id}`}>{row.caseNumber}</a>{row.hasForce ? ` · ${t("staff.force")}` : ""}</th>
+                <td>{t(`state.${row.state}` as MessageKey)}</td>
+                <td class="date">{row.receivedAt.slice(0, 10)}</td>
+                {row.deadlines.map((d) => <td class={`deadline ${d.status}`}>{t(`staff.status.${d.status}` as MessageKey)}{d.dueAt && d.status !== "not_applicable" ? <><br /><span class="source">{d.dueAt.slice(0, 10)}</span></> : null}</td>)}
+              </tr>
+            ))}</tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,187 @@
+import type { MessageKey, Translate } from "../../web/i18n/index.js";
+import { FINDINGS } from "../../records/vocab.js";
+import { BOARD_VOTES } from "../board.js";
+import type { StaffCase } from "../staff-present.js";
+
+export interface StaffCaseProps {
+  t: Translate;
+  view: StaffCase;
+  csrfToken: string;
+  userId: string;
+  can: { work: boolean; vote: boolean; decide: boolean; identity: boolean };
+  error?: string;
+}
+
+const Csrf = ({ token }: { token: string }) => <input type="hidden" name="_csrf" value={token} />;
+
+/** One case, for the office: clocks, parties, allegations, and every action the actor may take. */
+export function StaffCaseView(props: StaffCaseProps) {
+  const { t, view } = props;
+  return (
+    <>
+      <h1>{t("staff.caseTitle", { number: view.caseNumber })}</h1>
+      {props.error ? <p class="error-box" role="alert">{props.error}</p> : null}
+      <p><strong>{t("staff.state")}:</strong> <span data-testid="state">{t(`state.${view.state}` as MessageKey)}</span>
+        {view.publishedComplaint ? <> · <a href={`/complaints/${view.publishedComplaint}`}>{t("staff.published")}</a></> : null}</p>
+      <Clocks {...props} />
+      {props.can.work ? <Transitions {...props} /> : null}
+      <section aria-labelledby="narrative"><h2 id="narrative">{t("staff.narrative")}</h2><p class="narrative">{view.narrative}</p>
+        <p class="source">{view.incidentDate ?? "—"} {view.incidentTime ?? ""} · {view.location ?? ""} {view.district ?? ""} · {view.channel}</p></section>
+      {props.can.identity ? <Parties {...props} /> : null}
+      <Officers {...props} />
+      <Allegations {...props} />
+      {props.can.work ? <Actions {...props} /> : null}
+      <Board {...props} />
+      <History {...props} />
+    </>
+  );
+}
+
+function Clocks({ t, view }: StaffCaseProps) {
+  return (
+    <section aria-labelledby="clocks"><h2 id="clocks">{t("staff.deadlines")}</h2>
+      <ul>{view.deadlines.map((d) => <li class={`deadline ${d.status}`}>{t(`staff.deadline.${d.kind}` as MessageKey)}: {t(`staff.status.${d.status}` as MessageKey)}{d.dueAt ? ` (${d.dueAt.slice(0, 10)})` : ""}{d.tolledDays ? ` +${d.tolledDays}` : ""}</li>)}</ul>
+    </section>
+  );
+}
+
+function Transitions({ t, view, csrfToken }: StaffCaseProps) {
+  if (view.nextStates.length === 0) return null;
+  return (
+    <form method="post" action={`/staff/cases/${view.id}/transition`} class="form-stack">
+      <Csrf token={csrfToken} />
+      <label>{t("staff.moveTo")}
+        <select name="to">{view.nextStates.map((state) => <option value={state}>{t(`state.${state}` as MessageKey)}</option>)}</select>
+      </label>
+      <label>{t("staff.note")}<input type="text" name="note" maxlength={5000} /></label>
+      <button type="submit">{t("staff.move")}</button>
+    </form>
+  );
+}
+
+function Parties({ t, view }: StaffCaseProps) {
+  return (
+    <section aria-labelledby="parties"><h2 id="parties">{t("staff.complainant")}</h2>
+      {view.anonymous ? <p>{t("staff.anonymous")}</p> : null}
+      <ul>{view.people.map((p) => <li>{p.role}: {p.name ?? "—"} · {p.email ?? ""} · {p.phone ?? ""} · {p.address ?? ""}</li>)}</ul>
+    </section>
+  );
+}
+
+function Officers({ t, view, csrfToken, can }: StaffCaseProps) {
+  return (
+    <section aria-labelledby="officers"><h2 id="officers">{t("staff.officers")}</h2>
+      <ul>{view.officers.map((o) => (
+        <li>
+          {o.name ?? "—"} #{o.badge ?? "?"} {o.vehicle ?? ""} {o.description ?? ""} {o.personId ? <a href={`/officers/${o.personId}`}>→</a> : null}
+          {can.work ? (
+            <form method="post" action={`/staff/cases/${view.id}/officers/${o.id}`} class="inline">
+              <Csrf token={csrfToken} />
+              <label>{t("staff.identify")}<input name="person_id" value={o.personId ?? ""} pattern="[0-9a-fA-F-]{36}" /></label>
+              <button type="submit">{t("staff.save")}</button>
+            </form>
+          ) : null}
+        </li>
+      ))}</ul>
+    </section>
+  );
+}
+
+function Allegations({ t, view, csrfToken, can }: StaffCaseProps) {
+  return (
+    <section aria-labelledby="allegations"><h2 id="allegations">{t("staff.allegations")}</h2>
+      {view.allegations.map((a) => (
+        <article class="allegation" data-allegation={a.id}>
+          <h3>{t(`cases.category.${a.category}` as MessageKey) ?? a.category}{a.isForce ? ` · ${t("staff.force")}` : ""}{a.isCriminal ? ` · ${t("staff.criminal")}` : ""}{a.isDeath ? ` · ${t("staff.death")}` : ""}</h3>
+          <p>{t("staff.investigatorFinding")}: {a.investigatorFinding ?? "—"} · {t("staff.boardFinding")}: {a.boardFinding ?? "—"} · {t("staff.recommended")}: {a.recommendedPenalty ?? "—"} · {t("staff.final")}: {a.finalFinding ?? "—"} {a.finalPenalty ?? ""}{a.deviated ? <strong class="weaker"> · {t("staff.deviated")}</strong> : null}</p>
+          {can.work ? (
+            <form method="post" action={`/staff/cases/${view.id}/allegations/${a.id}`} class="inline">
+              <Csrf token={csrfToken} />
+              <label class="check"><input type="checkbox" name="is_force" value="1" checked={a.isForce} /> {t("staff.force")}</label>
+              <label class="check"><input type="checkbox" name="is_criminal" value="1" checked={a.isCriminal} /> {t("staff.criminal")}</label>
+              <label>{t("staff.investigatorFinding")}
+                <select name="investigator_finding"><option value="">—</option>{FINDINGS.map((f) => <option value={f} selected={f === a.investigatorFinding}>{t(`finding.${f}` as MessageKey)}</option>)}</select>
+              </label>
+              <button type="submit">{t("staff.save")}</button>
+            </form>
+          ) : null}
+          {can.decide && (view.state === "final_disposition" || view.state === "discipline_recommended") ? (
+            <form method="post" action={`/staff/cases/${view.id}/final`} class="inline">
+              <Csrf token={csrfToken} />
+              <input type="hidden" name="allegation_id" value={a.id} />
+              <label>{t("staff.final")}<select name="final_finding">{FINDINGS.map((f) => <option value={f} selected={f === a.finalFinding}>{t(`finding.${f}` as MessageKey)}</option>)}</select></label>
+              <label>{t("staff.finalPenalty")}<input name="final_penalty" value={a.finalPenalty ?? ""} /></label>
+              <button type="submit">{t("staff.record")}</button>
+            </form>
+          ) : null}
+        </article>
+      ))}
+    </section>
+  );
+}
+
+function Actions({ t, view, csrfToken }: StaffCaseProps) {
+  return (
+    <section aria-labelledby="actions"><h2 id="actions">{t("staff.messages")}</h2>
+      <form method="post" action={`/staff/cases/${view.id}/mark`} class="inline"><Csrf token={csrfToken} /><input type="hidden" name="what" value="acknowledged" /><button type="submit">{t("staff.markAcknowledged")}</button></form>
+      <form method="post" action={`/staff/cases/${view.id}/mark`} class="inline"><Csrf token={csrfToken} /><input type="hidden" name="what" value="contacted" /><button type="submit">{t("staff.markContacted")}</button></form>
+      <form method="post" action={`/staff/cases/${view.id}/notes`} class="form-stack">
+        <Csrf token={csrfToken} />
+        <label>{t("staff.note")}<textarea name="body" rows={3} required maxlength={10000}></textarea></label>
+        <label class="check"><input type="checkbox" name="to_complainant" value="1" /> {t("staff.toComplainant")}</label>
+        <button type="submit">{t("staff.add")}</button>
+      </form>
+      <form method="post" action={`/staff/cases/${view.id}/refer`} class="form-stack">
+        <Csrf token={csrfToken} />
+        <label>{t("staff.referReason")}<input name="reason" required minlength={3} /></label>
+        <button type="submit">{t("staff.refer")}</button>
+      </form>
+      <form method="post" action={`/staff/cases/${view.id}/tolling`} class="form-stack">
+        <Csrf token={csrfToken} />
+        <fieldset><legend>{t("staff.tolling")}</legend>
+          <label>{t("staff.tollingKind")}<select name="kind"><option value="criminal_case">criminal case</option><option value="waiver">waiver</option><option value="litigation">litigation</option></select></label>
+          <label>{t("staff.startsOn")}<input type="date" name="starts_on" required /></label>
+          <label>{t("staff.endsOn")}<input type="date" name="ends_on" /></label>
+        </fieldset>
+        <button type="submit">{t("staff.addTolling")}</button>
+      </form>
+      <form method="post" action={`/staff/cases/${view.id}/panel`} class="form-stack">
+        <Csrf token={csrfToken} />
+        <label>{t("staff.panel")}<input name="members" value={view.panel.join(",")} /></label>
+        <button type="submit">{t("staff.setPanel")}</button>
+      </form>
+    </section>
+  );
+}
+
+function Board({ t, view, csrfToken, can, userId }: StaffCaseProps) {
+  if (!can.vote || view.state !== "board_review" || !view.panel.includes(userId)) return null;
+  return (
+    <section aria-labelledby="board"><h2 id="board">{t("staff.board")}</h2>
+      {view.allegations.map((a) => {
+        const mine = view.votes.find((v) => v.allegationId === a.id && v.memberId === userId);
+        return (
+          <form method="post" action={`/staff/cases/${view.id}/vote`} class="inline">
+            <Csrf token={csrfToken} />
+            <input type="hidden" name="allegation_id" value={a.id} />
+            <label>{t(`cases.category.${a.category}` as MessageKey)} — {t("staff.vote")}
+              <select name="vote">{BOARD_VOTES.map((v) => <option value={v} selected={mine?.vote === v}>{v}</option>)}</select>
+            </label>
+            <label class="check"><input type="checkbox" name="recused" value="1" checked={mine?.recused ?? false} /> {t("staff.recuse")}</label>
+            <button type="submit">{t("staff.castVote")}</button>
+          </form>
+        );
+      })}
+    </section>
+  );
+}
+
+function History({ t, view }: StaffCaseProps) {
+  return (
+    <section aria-labelledby="history"><h2 id="history">{t("staff.history")}</h2>
+      <ol class="history">{view.events.map((e) => (
+        <li><span class="source">{e.at.slice(0, 16)} · {e.actor} · {e.kind}{e.from ? ` ${e.from} → ${e.to}` : ""}{e.toComplainant ? " · ✉" : ""}</span>{e.body ? <><br />{/^state\./.test(e.body) ? t(e.body as MessageKey) : e.body}</> : null}</li>
+      ))}</ol>
+    </section>
+  );
+}
