@@ -32,7 +32,8 @@ export function presentCaseForStaff(view: Awaited<ReturnType<typeof staffCaseVie
       investigatorFinding: a.investigator_finding, boardFinding: a.board_finding, recommendedPenalty: a.recommended_penalty,
       finalFinding: a.final_finding, finalPenalty: a.final_penalty, deviated: a.deviated,
     })),
-    events: view.events.map((e) => ({ at: e.at, actor: e.actor, kind: e.kind, from: e.from_state, to: e.to_state, body: e.body, toComplainant: e.visible_to_complainant })),
+    // Notes and messages can name the complainant: only roles that may know who filed see their text.
+    events: view.events.map((e) => ({ at: e.at, actor: e.actor, kind: e.kind, from: e.from_state, to: e.to_state, body: canSeeIdentity || e.body?.startsWith("state.") ? e.body : null, toComplainant: e.visible_to_complainant })),
     tolling: view.tolling.map((t) => ({ id: t.id, kind: t.kind, startsOn: t.starts_on, endsOn: t.ends_on })),
     panel: view.panel ?? [],
     votes: role === "board_member" || role === "admin" ? view.votes.map((v) => ({ allegationId: v.allegation_id, memberId: v.member_id, vote: v.vote, recused: v.recused })) : [],
