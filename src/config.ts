@@ -9,6 +9,8 @@ export const configSchema = z.object({
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]),
   /** Requests per minute per client address on the JSON API. */
   apiRateLimit: z.coerce.number().int().positive(),
+  /** Complaint submissions per minute per client address (a flood from one address is refused). */
+  intakeRateLimit: z.coerce.number().int().positive(),
 });
 export type Config = z.infer<typeof configSchema>;
 
@@ -25,6 +27,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     port: flags.port ?? env.PORT ?? 3000,
     logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === "test" ? "silent" : "info"),
     apiRateLimit: env.OVERSIGHT_API_RATE_LIMIT ?? 300,
+    intakeRateLimit: env.OVERSIGHT_INTAKE_RATE_LIMIT ?? 10,
   });
   if (!parsed.success) {
     const first = parsed.error.issues[0];

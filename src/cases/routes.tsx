@@ -32,7 +32,10 @@ export function caseRoutes(): Hono<AppEnv> {
 
   app.get("/complaints/new", (c) => renderPage(c, c.get("t")("cases.fileTitle"), <IntakeForm t={c.get("t")} lang={c.get("lang")} csrfToken={c.get("csrfToken")} />));
 
-  app.post("/complaints/new", rateLimit(10, clientKey), async (c) => {
+  // Made on first use, from this app's settings, and shared by every request to it.
+  let intakeLimiter: ReturnType<typeof rateLimit> | null = null;
+  const intakeLimit = (c: Context<AppEnv>, next: () => Promise<void>) => (intakeLimiter ??= rateLimit(c.get("deps").config.intakeRateLimit, clientKey))(c, next);
+  app.post("/complaints/new", intakeLimit, async (c) => {
     const t = c.get("t");
     const body = await c.req.parseBody({ all: true });
     try {
