@@ -24,8 +24,8 @@ const CONCURRENCY = option("concurrency", 16);
 const ENGINE = process.env.DATABASE_URL ? "postgres" : "pglite";
 
 /** A small real JPEG-shaped file (SOI … EOI) of about 200 KB, as a phone photo might be after upload resizing. */
-function evidenceBytes(): Uint8Array {
-  const bytes = new Uint8Array(200 * 1024);
+function evidenceBytes(): Uint8Array<ArrayBuffer> {
+  const bytes = new Uint8Array(new ArrayBuffer(200 * 1024));
   bytes.set([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00]);
   for (let i = 20; i < bytes.length - 2; i += 1) bytes[i] = (i * 31) & 0x7f;
   bytes.set([0xff, 0xd9], bytes.length - 2);

@@ -3,6 +3,7 @@ import { getCookie, setCookie } from "hono/cookie";
 import type { MiddlewareHandler } from "hono";
 import { auditRoutes } from "./audit/routes.js";
 import { caseRoutes } from "./cases/routes.js";
+import { staffApiRoutes } from "./cases/staff-api.js";
 import { staffRoutes } from "./cases/staff-routes.js";
 import { authRoutes } from "./auth/routes.js";
 import { actorForToken } from "./auth/service.js";
@@ -45,6 +46,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   // Before the records: /complaints/new and /complaints/status are the office's, not record ids.
   app.route("/", caseRoutes());
   app.route("/", staffRoutes());
+  app.route("/", staffApiRoutes());
   app.route("/", recordsRoutes());
 
   app.notFound((c) => answerError(c as Context<AppEnv>, new HttpError(404, "error.notFound")));

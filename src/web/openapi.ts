@@ -1,3 +1,4 @@
+import { staffOpenApiPaths } from "../cases/staff-api.js";
 import { recordsOpenApiPaths, recordsOpenApiSchemas } from "../records/openapi.js";
 
 /** The OpenAPI 3.1 document, assembled from each module's paths. */
@@ -9,7 +10,10 @@ export function openApiDocument() {
       version: "1.0.0",
       description: "Open records of police conduct. Public, read-only, rate-limited. Complainants' identities are never part of any answer.",
     },
-    paths: { ...recordsOpenApiPaths },
-    components: { schemas: { ...recordsOpenApiSchemas } },
+    paths: { ...recordsOpenApiPaths, ...staffOpenApiPaths },
+    components: {
+      schemas: { ...recordsOpenApiSchemas },
+      securitySchemes: { session: { type: "apiKey", in: "cookie", name: "oversight_session", description: "Sign in at /login; send the CSRF token in x-csrf-token on every POST" } },
+    },
   };
 }
