@@ -77,6 +77,14 @@ describe(`authorization: every route for every role (${testEngine})`, () => {
     { method: "POST", path: `/officers/${ids.person}/merge`, allowed: ["admin"], body: { into: "not-a-uuid", reason: "x" } },
     { method: "POST", path: `/officers/${ids.person}/split`, allowed: ["admin"], body: { reason: "x" } },
     { method: "POST", path: "/complaints/status/message", allowed: EVERYONE, body: { body: "more information" } },
+    { method: "GET", path: "/api/v1/staff/cases", allowed: STAFF },
+    { method: "GET", path: `/api/v1/staff/cases/${ids.case}`, allowed: STAFF },
+    { method: "POST", path: "/api/v1/staff/cases", allowed: ["admin", "intake"] },
+    ...["transitions", "notes", "referrals", "tolling"].map((action) => ({ method: "POST" as const, path: `/api/v1/staff/cases/${ids.otherCase}/${action}`, allowed: ["admin", "intake", "investigator"] as Who[] })),
+    { method: "POST", path: `/api/v1/staff/cases/${ids.otherCase}/panel`, allowed: ["admin"] },
+    { method: "POST", path: `/api/v1/staff/cases/${ids.otherCase}/votes`, allowed: ["board_member"] },
+    { method: "POST", path: `/api/v1/staff/cases/${ids.otherCase}/final-decisions`, allowed: ["admin"] },
+    { method: "POST", path: "/api/v1/staff/reinstatements", allowed: ["admin"] },
   ];
 
   it("allows exactly the roles in the table, for every route", async () => {
