@@ -11,7 +11,13 @@ export const configSchema = z.object({
   apiRateLimit: z.coerce.number().int().positive(),
   /** Complaint submissions per minute per client address (a flood from one address is refused). */
   intakeRateLimit: z.coerce.number().int().positive(),
-});
+  /** SMTP server for the email outbox (holds a password: never logged). Without it mail waits in the queue. */
+  smtpUrl: z.string().regex(/^smtps?:\/\//, "must start with smtp:// or smtps://").optional(),
+  emailFrom: z.string().regex(/@[A-Za-z0-9.-]+>?\s*$/, 'must end with the sender address, e.g. "Oversight <no-reply@example.org>"').optional(),
+  outboxIntervalMs: z.coerce.number().int().min(100),
+  /** Where deadline reminders for the office go. */
+  officeEmail: z.string().email().optional(),
+}).refine((config) => !config.smtpUrl || config.emailFrom, { path: ["emailFrom"], message: "EMAIL_FROM is required when SMTP_URL is set" });
 export type Config = z.infer<typeof configSchema>;
 
 export interface ConfigFlags {
@@ -28,6 +34,10 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === "test" ? "silent" : "info"),
     apiRateLimit: env.OVERSIGHT_API_RATE_LIMIT ?? 300,
     intakeRateLimit: env.OVERSIGHT_INTAKE_RATE_LIMIT ?? 10,
+    smtpUrl: env.SMTP_URL || undefined,
+    emailFrom: env.EMAIL_FROM || undefined,
+    outboxIntervalMs: env.OUTBOX_INTERVAL_MS ?? 5000,
+    officeEmail: env.OFFICE_EMAIL || undefined,
   });
   if (!parsed.success) {
     const first = parsed.error.issues[0];

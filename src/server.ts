@@ -6,6 +6,8 @@ import type { Db } from "./db/db.js";
 import { migrate } from "./db/migrate.js";
 import { createLogger } from "./logger.js";
 import { loadSecret } from "./secret.js";
+import { startOutboxWorker, type OutboxWorker } from "./outbox/index.js";
+import { startReminderJob } from "./cases/reminders.js";
 import { hasDemoContent, loadDemo } from "./records/demo.js";
 import { isEmpty } from "./records/service.js";
 
@@ -29,6 +31,12 @@ export async function startServer(config: Config, options: { demo: boolean }): P
     logger.info("demo content loaded");
   }
   const demo = await hasDemoContent(db);
+  // Mail waits in the database-backed outbox; without SMTP_URL it stays queued until configured.
+  let outbox: OutboxWorker | undefined;
+  if (config.smtpUrl) {
+    outbox = startOutboxWorker(db, { smtpUrl: config.smtpUrl, from: config.emailFrom!, intervalMs: config.outboxIntervalMs, logger: logger.child({ component: "outbox" }) });
+  }
+  const reminders = config.officeEmail ? startReminderJob(db, { to: config.officeEmail, intervalMs: 60 * 60_000, logger }) : undefined;
   const app = createApp({ db, config, logger, demo, secret: loadSecret(config.dataDir) });
   const server = await listen(app.fetch, config.port);
   const address = server.address();
@@ -40,6 +48,8 @@ export async function startServer(config: Config, options: { demo: boolean }): P
     db,
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await reminders?.stop();
+      await outbox?.stop();
       await db.close();
     },
   };

