@@ -4,6 +4,7 @@ import type { MiddlewareHandler } from "hono";
 import { auditRoutes } from "./audit/routes.js";
 import { caseRoutes } from "./cases/routes.js";
 import { staffApiRoutes } from "./cases/staff-api.js";
+import { reportRoutes } from "./cases/reports/routes.js";
 import { staffRoutes } from "./cases/staff-routes.js";
 import { authRoutes } from "./auth/routes.js";
 import { actorForToken } from "./auth/service.js";
@@ -47,6 +48,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/", caseRoutes());
   app.route("/", staffRoutes());
   app.route("/", staffApiRoutes());
+  app.route("/", reportRoutes());
   app.route("/", recordsRoutes());
 
   app.notFound((c) => answerError(c as Context<AppEnv>, new HttpError(404, "error.notFound")));

@@ -61,7 +61,7 @@ describe(`authorization: every route for every role (${testEngine})`, () => {
   const rules = (): RouteRule[] => [
     ...["/", "/officers", `/officers/${ids.person}`, "/complaints", `/complaints/${ids.complaint}`, "/agencies", "/agencies/demo-city-pd", "/sources", "/data", "/login",
       "/complaints/new", "/complaints/status", "/api/v1/stats", "/api/v1/officers", `/api/v1/officers/${ids.person}`, "/api/v1/complaints", "/api/v1/allegations",
-      "/api/v1/settlements", "/api/v1/agencies", "/api/v1/search?q=a", "/api/openapi.json", "/api/v1/audit/tree-head"].map((path) => ({ method: "GET" as const, path, allowed: EVERYONE })),
+      "/api/v1/settlements", "/api/v1/agencies", "/api/v1/search?q=a", "/api/openapi.json", "/api/v1/audit/tree-head", "/reports/complaints", "/api/v1/reports/complaints"].map((path) => ({ method: "GET" as const, path, allowed: EVERYONE })),
     { method: "GET", path: "/staff/cases", allowed: STAFF },
     { method: "GET", path: "/staff/cases/new", allowed: ["admin", "intake"] },
     { method: "GET", path: `/staff/cases/${ids.case}`, allowed: STAFF },

@@ -78,11 +78,11 @@ describe(`complainant identity never leaves through a public door (${testEngine}
   it("keeps every canary out of public pages, API answers, exports, the audit log and the logs", async () => {
     const [complaint] = await db.query<{ id: string }>("SELECT id FROM complaints WHERE id = $1", [published]);
     const [officer] = await db.query<{ person_id: string }>("SELECT person_id FROM allegations WHERE complaint_id = $1 AND person_id IS NOT NULL", [complaint.id]);
-    const pages = ["/", "/officers", `/officers/${officer.person_id}`, "/complaints", "/complaints?q=canary", "/complaints?q=force", `/complaints/${published}`, "/agencies", "/agencies/kcpd", "/sources", "/data", "/complaints/new", "/complaints/status"];
+    const pages = ["/", "/officers", `/officers/${officer.person_id}`, "/complaints", "/complaints?q=canary", "/complaints?q=force", `/complaints/${published}`, "/agencies", "/agencies/kcpd", "/sources", "/data", "/complaints/new", "/complaints/status", "/reports/complaints"];
     for (const lang of ["en", "es"]) for (const page of pages) await collect(`page ${page} ${lang}`, `${page}${page.includes("?") ? "&" : "?"}lang=${lang}`);
     const api = ["/api/v1/stats", "/api/v1/officers?per_page=500", `/api/v1/officers/${officer.person_id}`, "/api/v1/complaints?per_page=500", `/api/v1/complaints/${published}`,
       "/api/v1/allegations?per_page=500", "/api/v1/settlements", "/api/v1/agencies", "/api/v1/agencies/kcpd", "/api/v1/search?q=Canarywing", "/api/openapi.json", "/api/v1/audit/tree-head",
-      "/api/v1/complaints?format=csv&per_page=500", "/api/v1/allegations?format=csv&per_page=500"];
+      "/api/v1/complaints?format=csv&per_page=500", "/api/v1/allegations?format=csv&per_page=500", "/api/v1/reports/complaints", "/api/v1/reports/complaints?format=csv"];
     for (const path of api) await collect(`api ${path}`, path);
     for (const table of EXPORT_TABLES) {
       for (const format of ["csv", "json"] as const) {

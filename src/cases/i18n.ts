@@ -133,6 +133,13 @@ export const casesEn = {
   "staff.reportReinstatement": "The department reports this officer reinstated on",
   "staff.report": "Report",
   "staff.noCases": "No open cases.",
+  "staff.acknowledgedOn": "Acknowledged on {date}",
+  "staff.contactedOn": "First contact on {date}",
+  "staff.noteOrMessage": "Note or message",
+  "board.substantiated": "Substantiated",
+  "board.unsubstantiated": "Unsubstantiated",
+  "board.exonerated": "Exonerated",
+  "board.unfounded": "Unfounded",
 } as const;
 
 export const casesEs: Record<keyof typeof casesEn, string> = {
@@ -269,4 +276,11 @@ export const casesEs: Record<keyof typeof casesEn, string> = {
   "staff.reportReinstatement": "El departamento informa que reincorporó a este agente el",
   "staff.report": "Informar",
   "staff.noCases": "No hay casos abiertos.",
+  "staff.acknowledgedOn": "Acuse de recibo el {date}",
+  "staff.contactedOn": "Primer contacto el {date}",
+  "staff.noteOrMessage": "Nota o mensaje",
+  "board.substantiated": "Probada",
+  "board.unsubstantiated": "No probada",
+  "board.exonerated": "Exonerada",
+  "board.unfounded": "Infundada",
 };

@@ -132,10 +132,11 @@ export interface PersonRow {
   phone: string | null;
   address: string | null;
   contact_ok: boolean;
+  notes: string | null;
 }
 
 export function peopleOf(tx: Queryable, caseId: string): Promise<PersonRow[]> {
-  return tx.query<PersonRow>("SELECT id, role, name, email, phone, address, contact_ok FROM case_people WHERE case_id = $1 ORDER BY role, id", [caseId]);
+  return tx.query<PersonRow>("SELECT id, role, name, email, phone, address, contact_ok, notes FROM case_people WHERE case_id = $1 ORDER BY role, id", [caseId]);
 }
 
 export function tollingOf(tx: Queryable, caseId: string): Promise<{ id: string; kind: string; starts_on: string; ends_on: string | null; note: string | null }[]> {

@@ -24,8 +24,10 @@ export function presentCaseForStaff(view: Awaited<ReturnType<typeof staffCaseVie
     narrative: c.narrative,
     receivedAt: c.received_at,
     closedAt: c.closed_at,
+    acknowledgedAt: c.acknowledged_at,
+    firstContactAt: c.first_contact_at,
     publishedComplaint: c.published_complaint,
-    people: canSeeIdentity ? view.people.map((p) => ({ id: p.id, role: p.role, name: p.name, email: p.email, phone: p.phone, address: p.address, contactOk: p.contact_ok })) : [],
+    people: canSeeIdentity ? view.people.map((p) => ({ id: p.id, role: p.role, name: p.name, email: p.email, phone: p.phone, address: p.address, contactOk: p.contact_ok, notes: p.notes })) : [],
     officers: view.officers.map((o) => ({ id: o.id, personId: o.person_id, name: o.name, badge: o.badge, vehicle: o.vehicle, description: o.description })),
     allegations: view.allegations.map((a) => ({
       id: a.id, caseOfficerId: a.case_officer_id, category: a.category, isForce: a.is_force, isCriminal: a.is_criminal, isDeath: a.is_death,

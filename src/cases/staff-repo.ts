@@ -76,3 +76,7 @@ export function listFlags(tx: Queryable) {
        FROM reinstatement_flags f JOIN people p ON p.id = f.person_id JOIN cases c ON c.id = f.case_id ORDER BY f.created_at DESC`,
   );
 }
+
+export function boardMembers(tx: Queryable): Promise<{ id: string; name: string }[]> {
+  return tx.query("SELECT id, display_name AS name FROM users WHERE role = 'board_member' AND disabled_at IS NULL ORDER BY display_name");
+}

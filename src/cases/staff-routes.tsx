@@ -84,7 +84,7 @@ export function staffRoutes(): Hono<AppEnv> {
   action("notes", (c, actor, id, body) => (authorize(actor, "cases.work"), staff.addNote(db(c), who(actor), id, text(body, "body"), checked(body, "to_complainant"))));
   action("refer", (c, actor, id, body) => (authorize(actor, "cases.work"), staff.referToProsecutor(db(c), who(actor), id, text(body, "reason"))));
   action("tolling", (c, actor, id, body) => (authorize(actor, "cases.work"), staff.addTolling(db(c), who(actor), id, { kind: text(body, "kind") as never, starts_on: text(body, "starts_on"), ends_on: text(body, "ends_on") })));
-  action("panel", (c, actor, id, body) => (authorize(actor, "cases.decide"), staff.assignBoardPanel(db(c), who(actor), id, text(body, "members").split(",").map((s) => s.trim()).filter(Boolean))));
+  action("panel", (c, actor, id, body) => (authorize(actor, "cases.decide"), staff.assignBoardPanel(db(c), who(actor), id, ([] as unknown[]).concat(body.members ?? []).flatMap((value) => String(value).split(",")).map((s) => s.trim()).filter(Boolean))));
   action("vote", (c, actor, id, body) => (authorize(actor, "cases.vote"), staff.castVote(db(c), actor.id, id, { allegation_id: text(body, "allegation_id"), vote: checked(body, "recused") ? null : (text(body, "vote") as never), recused: checked(body, "recused") })));
   action("final", (c, actor, id, body) => (authorize(actor, "cases.decide"), staff.recordFinalDecision(db(c), who(actor), id, { allegation_id: text(body, "allegation_id"), final_finding: text(body, "final_finding") as never, final_penalty: text(body, "final_penalty") })));
   app.post("/staff/cases/:id/allegations/:allegation", async (c) => {
@@ -116,9 +116,10 @@ async function showCase(c: Context<AppEnv>, error?: string, status: 200 | 400 | 
   const caseId = parseParam(c, "id", uuidSchema);
   const identity = can(actor, "cases.readIdentity");
   const view = presentCaseForStaff(await staffCaseView(c.get("deps").db, caseId), actor.role, identity);
+  const boardMembers = can(actor, "cases.decide") ? await staff.listBoardMembers(c.get("deps").db) : undefined;
   const t = c.get("t");
   return renderPage(c, t("staff.caseTitle", { number: view.caseNumber }), (
-    <StaffCaseView t={t} view={view} csrfToken={c.get("csrfToken")} userId={actor.id} error={error}
+    <StaffCaseView t={t} view={view} csrfToken={c.get("csrfToken")} userId={actor.id} error={error} boardMembers={boardMembers}
       can={{ work: can(actor, "cases.work"), vote: can(actor, "cases.vote"), decide: can(actor, "cases.decide"), identity }} />
   ), status);
 }

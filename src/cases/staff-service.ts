@@ -248,6 +248,7 @@ export async function reportReinstatement(db: Db, actor: string, personId: strin
 }
 
 export const listReinstatementFlags = (db: Db) => staffRepo.listFlags(db);
+export const listBoardMembers = (db: Db) => staffRepo.boardMembers(db);
 
 export const settingsSchema = z.object({ discipline_window: z.enum(["180d", "1y", "18m"]) });
 

@@ -49,7 +49,9 @@ export class FigureSet {
 
   /**
    * A figure and the number of distinct cases behind it. `fixed` figures (the
-   * headline totals: received, pending, closed) are always shown.
+   * headline totals: received, pending, closed) are never withheld to protect
+   * another figure; like every figure, they read "fewer than 3" when 1 or 2
+   * cases are behind them.
    */
   add(id: string, value: number, cases: number | ReadonlySet<string>, options: { fixed?: boolean } = {}): this {
     if (this.cells.has(id)) throw new Error(`figure ${id} added twice`);
@@ -67,31 +69,39 @@ export class FigureSet {
 
   suppress(): this {
     for (const cell of this.cells.values()) {
-      if (!cell.fixed && cell.cases > 0 && cell.cases < THRESHOLD) cell.state = "primary";
+      if (cell.cases > 0 && cell.cases < THRESHOLD) cell.state = "primary";
     }
     const acceptedLines = new Set<number>();
     const acceptedCells = new Set<string>();
     for (let guard = 0; guard < 10_000; guard += 1) {
-      const problem = this.findProblem(acceptedLines, acceptedCells);
-      if (!problem) return this;
-      const line = this.lines[problem.line];
-      const candidate = line.parts
-        .map((id) => this.cells.get(id)!)
-        .filter((cell) => cell.state === "visible" && cell.value > 0 && !cell.fixed && cell.id !== problem.exclude)
-        .sort((a, b) => a.value - b.value)[0];
-      if (candidate) {
-        candidate.state = "withheld";
+      const problems = this.findProblems(acceptedLines, acceptedCells);
+      if (!problems.length) return this;
+      // Fix the first problem something can fix; a derived figure is often fixed on the line it came from, not the last one.
+      const fixable = problems.map((problem) => ({ problem, candidate: this.candidate(problem) })).find((entry) => entry.candidate);
+      if (fixable) {
+        fixable.candidate!.state = "withheld";
         continue;
       }
-      if (problem.exclude) {
-        acceptedCells.add(problem.exclude);
-        this.residual.push(`${problem.exclude} can be derived from ${line.total}`);
-      } else {
-        acceptedLines.add(problem.line);
-        this.residual.push(`${line.total} = ${line.parts.join(" + ")}`);
+      for (const problem of problems) {
+        const line = this.lines[problem.line];
+        if (problem.exclude) {
+          acceptedCells.add(problem.exclude);
+          this.residual.push(`${problem.exclude} can be derived from ${line.total} = ${line.parts.join(" + ")}`);
+        } else {
+          acceptedLines.add(problem.line);
+          this.residual.push(`${line.total} = ${line.parts.join(" + ")}`);
+        }
       }
     }
     throw new Error("suppression did not settle");
+  }
+
+  /** The smallest shown, non-zero figure of the problem's line that may be withheld. */
+  private candidate(problem: { line: number; exclude?: string }): Cell | undefined {
+    return this.lines[problem.line].parts
+      .map((id) => this.cells.get(id)!)
+      .filter((cell) => cell.state === "visible" && cell.value > 0 && !cell.fixed && cell.id !== problem.exclude)
+      .sort((a, b) => a.value - b.value)[0];
   }
 
   figure(id: string): Figure {
@@ -119,10 +129,12 @@ export class FigureSet {
     return { known, derivedBy };
   }
 
-  private findProblem(acceptedLines: Set<number>, acceptedCells: Set<string>): { line: number; exclude?: string } | null {
+  /** Hidden small figures a reader can pin down: derived outright, or pinned by a line's sum. */
+  private findProblems(acceptedLines: Set<number>, acceptedCells: Set<string>): { line: number; exclude?: string }[] {
     const { known, derivedBy } = this.derive();
+    const problems: { line: number; exclude?: string }[] = [];
     for (const cell of this.cells.values()) {
-      if (cell.state === "primary" && known.has(cell.id) && !acceptedCells.has(cell.id)) return { line: derivedBy.get(cell.id)!, exclude: cell.id };
+      if (cell.state === "primary" && known.has(cell.id) && !acceptedCells.has(cell.id)) problems.push({ line: derivedBy.get(cell.id)!, exclude: cell.id });
     }
     for (const [index, line] of this.lines.entries()) {
       if (acceptedLines.has(index) || !known.has(line.total)) continue;
@@ -130,9 +142,9 @@ export class FigureSet {
       const primary = hidden.filter((cell) => cell.state === "primary").length;
       if (primary === 0) continue;
       const shownSum = line.parts.filter((id) => known.has(id)).reduce((sum, id) => sum + this.cells.get(id)!.value, 0);
-      if (!ambiguous(this.cells.get(line.total)!.value - shownSum, primary, hidden.length - primary)) return { line: index };
+      if (!ambiguous(this.cells.get(line.total)!.value - shownSum, primary, hidden.length - primary)) problems.push({ line: index });
     }
-    return null;
+    return problems;
   }
 }
 
@@ -164,12 +176,13 @@ export function nearestRank(values: readonly number[], p: number): number {
   if (!values.length) throw new RangeError("percentile of nothing");
   if (!(p > 0 && p <= 100)) throw new RangeError("p must be in (0, 100]");
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.ceil((p / 100) * sorted.length) - 1];
+  // p × n / 100 in integers first, so no floating-point residue can push the rank up by one.
+  return sorted[Math.ceil((p * sorted.length) / 100) - 1];
 }
 
 /** Median and 90th percentile, shown only when at least THRESHOLD cases are behind them. */
-export function durationFigures(days: readonly number[]): { median: Figure; p90: Figure } {
+export function durationFigures(days: readonly number[], unsuppressed = false): { median: Figure; p90: Figure } {
   if (days.length === 0) return { median: { value: null, suppressed: null }, p90: { value: null, suppressed: null } };
-  if (days.length < THRESHOLD) return { median: { value: null, suppressed: "fewer_than_3" }, p90: { value: null, suppressed: "fewer_than_3" } };
+  if (days.length < THRESHOLD && !unsuppressed) return { median: { value: null, suppressed: "fewer_than_3" }, p90: { value: null, suppressed: "fewer_than_3" } };
   return { median: { value: median(days), suppressed: null }, p90: { value: nearestRank(days, 90), suppressed: null } };
 }

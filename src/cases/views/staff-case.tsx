@@ -10,7 +10,11 @@ export interface StaffCaseProps {
   userId: string;
   can: { work: boolean; vote: boolean; decide: boolean; identity: boolean };
   error?: string;
+  /** Active board members, for the panel form (admins only). */
+  boardMembers?: { id: string; name: string }[];
 }
+
+const findingLabel = (t: Translate, finding: string | null) => (finding ? t(`finding.${finding}` as MessageKey) : "—");
 
 const Csrf = ({ token }: { token: string }) => <input type="hidden" name="_csrf" value={token} />;
 
@@ -31,6 +35,7 @@ export function StaffCaseView(props: StaffCaseProps) {
       <Officers {...props} />
       <Allegations {...props} />
       {props.can.work ? <Actions {...props} /> : null}
+      {props.can.decide ? <Panel {...props} /> : null}
       <Board {...props} />
       <History {...props} />
     </>
@@ -51,7 +56,7 @@ function Transitions({ t, view, csrfToken }: StaffCaseProps) {
     <form method="post" action={`/staff/cases/${view.id}/transition`} class="form-stack">
       <Csrf token={csrfToken} />
       <label>{t("staff.moveTo")}
-        <select name="to">{view.nextStates.map((state) => <option value={state}>{t(`state.${state}` as MessageKey)}</option>)}</select>
+        <select name="to" required><option value="">—</option>{view.nextStates.map((state) => <option value={state}>{t(`state.${state}` as MessageKey)}</option>)}</select>
       </label>
       <label>{t("staff.note")}<input type="text" name="note" maxlength={5000} /></label>
       <button type="submit">{t("staff.move")}</button>
@@ -63,7 +68,7 @@ function Parties({ t, view }: StaffCaseProps) {
   return (
     <section aria-labelledby="parties"><h2 id="parties">{t("staff.complainant")}</h2>
       {view.anonymous ? <p>{t("staff.anonymous")}</p> : null}
-      <ul>{view.people.map((p) => <li>{p.role}: {p.name ?? "—"} · {p.email ?? ""} · {p.phone ?? ""} · {p.address ?? ""}</li>)}</ul>
+      <ul>{view.people.map((p) => <li>{p.role}: {[p.name, p.email, p.phone, p.address, p.notes].filter(Boolean).join(" · ") || "—"}</li>)}</ul>
     </section>
   );
 }
@@ -93,7 +98,7 @@ function Allegations({ t, view, csrfToken, can }: StaffCaseProps) {
       {view.allegations.map((a) => (
         <article class="allegation" data-allegation={a.id}>
           <h3>{t(`cases.category.${a.category}` as MessageKey) ?? a.category}{a.isForce ? ` · ${t("staff.force")}` : ""}{a.isCriminal ? ` · ${t("staff.criminal")}` : ""}{a.isDeath ? ` · ${t("staff.death")}` : ""}</h3>
-          <p>{t("staff.investigatorFinding")}: {a.investigatorFinding ?? "—"} · {t("staff.boardFinding")}: {a.boardFinding ?? "—"} · {t("staff.recommended")}: {a.recommendedPenalty ?? "—"} · {t("staff.final")}: {a.finalFinding ?? "—"} {a.finalPenalty ?? ""}{a.deviated ? <strong class="weaker"> · {t("staff.deviated")}</strong> : null}</p>
+          <p>{t("staff.investigatorFinding")}: {findingLabel(t, a.investigatorFinding)} · {t("staff.boardFinding")}: {findingLabel(t, a.boardFinding)} · {t("staff.recommended")}: {a.recommendedPenalty ?? "—"} · {t("staff.final")}: {findingLabel(t, a.finalFinding)} {a.finalPenalty ?? ""}{a.deviated ? <strong class="weaker"> · {t("staff.deviated")}</strong> : null}</p>
           {can.work ? (
             <form method="post" action={`/staff/cases/${view.id}/allegations/${a.id}`} class="inline">
               <Csrf token={csrfToken} />
@@ -123,11 +128,17 @@ function Allegations({ t, view, csrfToken, can }: StaffCaseProps) {
 function Actions({ t, view, csrfToken }: StaffCaseProps) {
   return (
     <section aria-labelledby="actions"><h2 id="actions">{t("staff.messages")}</h2>
-      <form method="post" action={`/staff/cases/${view.id}/mark`} class="inline"><Csrf token={csrfToken} /><input type="hidden" name="what" value="acknowledged" /><button type="submit">{t("staff.markAcknowledged")}</button></form>
-      <form method="post" action={`/staff/cases/${view.id}/mark`} class="inline"><Csrf token={csrfToken} /><input type="hidden" name="what" value="contacted" /><button type="submit">{t("staff.markContacted")}</button></form>
+      <div class="actions-row">
+        {view.acknowledgedAt ? <p>{t("staff.acknowledgedOn", { date: view.acknowledgedAt.slice(0, 10) })}</p> : (
+          <form method="post" action={`/staff/cases/${view.id}/mark`}><Csrf token={csrfToken} /><input type="hidden" name="what" value="acknowledged" /><button type="submit">{t("staff.markAcknowledged")}</button></form>
+        )}
+        {view.firstContactAt ? <p>{t("staff.contactedOn", { date: view.firstContactAt.slice(0, 10) })}</p> : (
+          <form method="post" action={`/staff/cases/${view.id}/mark`}><Csrf token={csrfToken} /><input type="hidden" name="what" value="contacted" /><button type="submit">{t("staff.markContacted")}</button></form>
+        )}
+      </div>
       <form method="post" action={`/staff/cases/${view.id}/notes`} class="form-stack">
         <Csrf token={csrfToken} />
-        <label>{t("staff.note")}<textarea name="body" rows={3} required maxlength={10000}></textarea></label>
+        <label>{t("staff.noteOrMessage")}<textarea name="body" rows={3} required maxlength={10000}></textarea></label>
         <label class="check"><input type="checkbox" name="to_complainant" value="1" /> {t("staff.toComplainant")}</label>
         <button type="submit">{t("staff.add")}</button>
       </form>
@@ -145,12 +156,22 @@ function Actions({ t, view, csrfToken }: StaffCaseProps) {
         </fieldset>
         <button type="submit">{t("staff.addTolling")}</button>
       </form>
-      <form method="post" action={`/staff/cases/${view.id}/panel`} class="form-stack">
-        <Csrf token={csrfToken} />
-        <label>{t("staff.panel")}<input name="members" value={view.panel.join(",")} /></label>
-        <button type="submit">{t("staff.setPanel")}</button>
-      </form>
     </section>
+  );
+}
+
+function Panel({ t, view, csrfToken, boardMembers }: StaffCaseProps) {
+  return (
+    <form method="post" action={`/staff/cases/${view.id}/panel`} class="form-stack">
+      <Csrf token={csrfToken} />
+      <fieldset>
+        <legend>{t("staff.panel")}</legend>
+        {(boardMembers ?? []).map((member) => (
+          <label class="check"><input type="checkbox" name="members" value={member.id} checked={view.panel.includes(member.id)} /> {member.name}</label>
+        ))}
+      </fieldset>
+      <button type="submit">{t("staff.setPanel")}</button>
+    </form>
   );
 }
 
@@ -165,7 +186,7 @@ function Board({ t, view, csrfToken, can, userId }: StaffCaseProps) {
             <Csrf token={csrfToken} />
             <input type="hidden" name="allegation_id" value={a.id} />
             <label>{t(`cases.category.${a.category}` as MessageKey)} — {t("staff.vote")}
-              <select name="vote">{BOARD_VOTES.map((v) => <option value={v} selected={mine?.vote === v}>{v}</option>)}</select>
+              <select name="vote"><option value="">—</option>{BOARD_VOTES.map((v) => <option value={v} selected={!mine?.recused && mine?.vote === v}>{t(`board.${v}` as MessageKey)}</option>)}</select>
             </label>
             <label class="check"><input type="checkbox" name="recused" value="1" checked={mine?.recused ?? false} /> {t("staff.recuse")}</label>
             <button type="submit">{t("staff.castVote")}</button>

@@ -1,8 +1,10 @@
 import { casesEn } from "../../cases/i18n.js";
+import { reportsEn } from "../../cases/reports/i18n.js";
 
 /** English text for everything a person sees. Spanish (es.ts) must have every key. */
 export const en = {
   ...casesEn,
+  ...reportsEn,
   "site.name": "Oversight",
   "site.tagline": "Community-governed police accountability",
   "nav.skip": "Skip to main content",
@@ -131,7 +133,7 @@ export const en = {
   "sources.sha256": "SHA-256",
   "sources.importedAt": "Imported",
   "sources.row": "row {row}",
-  "sources.entered": "entered by staff",
+  "sources.entered": "recorded in Oversight",
   "data.title": "Data and API",
   "data.intro": "Everything on this site can be downloaded. The JSON API is versioned, paginated and described in OpenAPI.",
   "finding.sustained": "Sustained",

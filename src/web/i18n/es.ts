@@ -1,9 +1,11 @@
 import { casesEs } from "../../cases/i18n.js";
+import { reportsEs } from "../../cases/reports/i18n.js";
 import type { MessageKey } from "./en.js";
 
 /** Texto en español de todo lo que ve una persona. */
 export const es: Record<MessageKey, string> = {
   ...casesEs,
+  ...reportsEs,
   "site.name": "Oversight",
   "site.tagline": "Rendición de cuentas policial gobernada por la comunidad",
   "nav.skip": "Saltar al contenido principal",
@@ -132,7 +134,7 @@ export const es: Record<MessageKey, string> = {
   "sources.sha256": "SHA-256",
   "sources.importedAt": "Importado",
   "sources.row": "fila {row}",
-  "sources.entered": "ingresado por el personal",
+  "sources.entered": "registrado en Oversight",
   "data.title": "Datos y API",
   "data.intro": "Todo lo que hay en este sitio se puede descargar. La API JSON tiene versiones, paginación y una descripción OpenAPI.",
   "finding.sustained": "Fundada",
