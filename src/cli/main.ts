@@ -3,6 +3,7 @@ import { Command } from "commander";
 import { auditCommand } from "./audit-command.js";
 import { exportCommand } from "./export-command.js";
 import { importCommand } from "./import-command.js";
+import { pbCommand } from "./pb-command.js";
 import { serveCommand } from "./serve-command.js";
 import { userCommand } from "./user-command.js";
 
@@ -16,6 +17,7 @@ program.addCommand(serveCommand());
 program.addCommand(auditCommand());
 program.addCommand(importCommand());
 program.addCommand(exportCommand());
+program.addCommand(pbCommand());
 program.addCommand(userCommand());
 
 program.parseAsync(process.argv).catch((error: unknown) => {

@@ -35,7 +35,7 @@ export interface PbElection {
   readonly voterFields: readonly (readonly string[])[] | null;
   /**
    * Ballots as project indexes (and points for cumulative/scoring ballots). For ordinal ballots the
-   * entries are in rank order and every listed project counts as approved.
+   * entries are in rank order (the rules would read them as approvals; `oversight pb count` refuses them).
    */
   readonly profile: Profile;
   /** Oddities that do not stop counting (META counts that disagree with the sections, repeated approvals). */

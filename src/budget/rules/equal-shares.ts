@@ -142,6 +142,11 @@ class MesEngine {
   mark: Uint8Array;
   cnt = 0;
   cAgg: Float64Array;
+  // A second set of scratch arrays holding the best project of the round so far, so the winner
+  // need not be gathered again (see keepScratch / restoreKept).
+  private spare: { sb: Float64Array; sw: Float64Array; sv: Int32Array; mark: Uint8Array };
+  private kept = -1;
+  private keptState = { cnt: 0, evRhoLow: 0, evRhoHigh: 0, evPi: 0, evExact: false, evN: 0n, evWR: 0, evPoorW: 0, evW: 0 };
 
   // Last evaluation.
   evAffordable = false;
@@ -194,7 +199,50 @@ class MesEngine {
     this.sw = new Float64Array(maxSup);
     this.sv = new Int32Array(maxSup);
     this.mark = new Uint8Array(maxSup);
+    this.spare = { sb: new Float64Array(maxSup), sw: new Float64Array(maxSup), sv: new Int32Array(maxSup), mark: new Uint8Array(maxSup) };
     this.cAgg = new Float64Array(this.m + 2);
+  }
+
+  private swapScratch(): void {
+    const { sb, sw, sv, mark } = this;
+    this.sb = this.spare.sb;
+    this.sw = this.spare.sw;
+    this.sv = this.spare.sv;
+    this.mark = this.spare.mark;
+    this.spare = { sb, sw, sv, mark };
+  }
+
+  /** Parks the just-evaluated project p's scratch and results in the spare set. */
+  private keepScratch(p: number): void {
+    this.swapScratch();
+    this.kept = p;
+    const k = this.keptState;
+    k.cnt = this.cnt;
+    k.evRhoLow = this.evRhoLow;
+    k.evRhoHigh = this.evRhoHigh;
+    k.evPi = this.evPi;
+    k.evExact = this.evExact;
+    k.evN = this.evN;
+    k.evWR = this.evWR;
+    k.evPoorW = this.evPoorW;
+    k.evW = this.evW;
+  }
+
+  /** Brings back the parked project's scratch and results (state unchanged since it was parked). */
+  private restoreKept(): void {
+    this.swapScratch();
+    const k = this.keptState;
+    this.cnt = k.cnt;
+    this.evAffordable = true;
+    this.evRhoLow = k.evRhoLow;
+    this.evRhoHigh = k.evRhoHigh;
+    this.evPi = k.evPi;
+    this.evExact = k.evExact;
+    this.evN = k.evN;
+    this.evWR = k.evWR;
+    this.evPoorW = k.evPoorW;
+    this.evW = k.evW;
+    this.kept = -1;
   }
 
   private reset(b0num: bigint, b0den: bigint): void {
@@ -211,6 +259,7 @@ class MesEngine {
     this.roundWRBig = [1n];
     this.D = b0den;
     this.E = this.b0f * U50;
+    this.kept = -1;
     this.active.fill(0);
     for (const j of this.candidates) {
       this.active[j] = 1;
@@ -293,6 +342,8 @@ class MesEngine {
     this.evAffordable = true;
 
     // Float price: refine the poor set until stable (π only grows, so the poor set only grows).
+    // Each pass also checks every supporter's margin against the proven error bound, so the pass
+    // that finds no new poor supporter has already certified the partition.
     const mark = this.mark;
     mark.fill(0, 0, cnt);
     let pi = cost / W;
@@ -300,19 +351,29 @@ class MesEngine {
     let poorW = 0;
     let poorCnt = 0;
     let settled = false;
+    let certified = false;
+    let ePi = 0;
     for (let iter = 0; iter < 40; iter++) {
+      ePi = 2 * ((poorCnt * E + (poorCnt + 1) * U52 * (Math.abs(poorSum) + cost)) / (W - poorW) + U52 * pi);
       let grew = false;
+      let ok = true;
       for (let k = 0; k < cnt; k++) {
-        if (mark[k] === 0 && sb[k] < pi * sw[k]) {
-          mark[k] = 1;
-          poorSum += sb[k];
-          poorW += sw[k];
-          poorCnt++;
-          grew = true;
-        }
+        const b = sb[k];
+        const w = sw[k];
+        const t = pi * w;
+        if (mark[k] === 0) {
+          if (b < t) {
+            mark[k] = 1;
+            poorSum += b;
+            poorW += w;
+            poorCnt++;
+            grew = true;
+          } else if (ok && !(b - t - ePi * w > (b + t) * U50 + E)) ok = false;
+        } else if (ok && !(t - ePi * w - b > (Math.abs(b) + t) * U50 + E)) ok = false;
       }
       if (!grew) {
         settled = true;
+        certified = ok;
         break;
       }
       if (W - poorW <= 0) break;
@@ -336,33 +397,30 @@ class MesEngine {
       }
       if (W - poorW > 0) {
         pi = (cost - poorSum) / (W - poorW);
-        settled = true;
+        ePi = 2 * ((poorCnt * E + (poorCnt + 1) * U52 * (Math.abs(poorSum) + cost)) / (W - poorW) + U52 * pi);
+        certified = true;
+        for (let k = 0; k < cnt; k++) {
+          const t = pi * sw[k];
+          const slack = (Math.abs(sb[k]) + t) * U50 + E;
+          const margin = mark[k] ? t - ePi * sw[k] - sb[k] : sb[k] - t - ePi * sw[k];
+          if (!(margin > slack)) {
+            certified = false;
+            break;
+          }
+        }
       }
     }
     this.evPi = pi;
     const WR = W - poorW;
-    let certified = settled && WR > 0;
-    if (certified) {
-      const ePi = 2 * ((poorCnt * E + (poorCnt + 1) * U52 * (Math.abs(poorSum) + cost)) / WR + U52 * pi);
-      for (let k = 0; k < cnt; k++) {
-        const t = pi * sw[k];
-        const slack = (Math.abs(sb[k]) + t) * U50 + E;
-        const margin = mark[k] ? t - ePi * sw[k] - sb[k] : sb[k] - t - ePi * sw[k];
-        if (!(margin > slack)) {
-          certified = false;
-          break;
-        }
-      }
-      if (certified) {
-        const kap = this.kappa[p];
-        const rho = pi / kap;
-        const eRho = ePi / kap + rho * U51;
-        this.evRhoLow = rho - eRho;
-        this.evRhoHigh = rho + eRho;
-        this.evWR = WR;
-        this.evPoorW = poorW;
-        return;
-      }
+    if (certified && WR > 0) {
+      const kap = this.kappa[p];
+      const rho = pi / kap;
+      const eRho = ePi / kap + rho * U51;
+      this.evRhoLow = rho - eRho;
+      this.evRhoHigh = rho + eRho;
+      this.evWR = WR;
+      this.evPoorW = poorW;
+      return;
     }
     this.exactPrice(p, WR > 0 ? pi : cost / W);
   }
@@ -460,9 +518,10 @@ class MesEngine {
     throw new Error("equal shares: internal error, exact price not found");
   }
 
-  /** Exact numerator of p's price over D (price = N / (D · WR)), re-evaluating p into scratch. */
+  /** Exact numerator of p's price over D (price = N / (D · WR)), with p's supporters in scratch. */
   priceExact(p: number): { N: bigint; WR: number } {
-    this.evaluate(p);
+    if (this.kept === p) this.restoreKept();
+    else this.evaluate(p);
     if (!this.evAffordable) throw new Error("equal shares: internal error, pricing an unaffordable project");
     if (this.evExact) return { N: this.evN, WR: this.evWR };
     const poor: number[] = [];
@@ -545,6 +604,7 @@ class MesEngine {
       contenders.length = 0;
       lows.length = 0;
       highs.length = 0;
+      this.kept = -1;
       for (const q of order) {
         if (this.lb[q] > bestHigh) break;
         this.evaluate(q);
@@ -556,7 +616,10 @@ class MesEngine {
         contenders.push(q);
         lows.push(this.evRhoLow);
         highs.push(this.evRhoHigh);
-        if (this.evRhoHigh < bestHigh) bestHigh = this.evRhoHigh;
+        if (this.evRhoHigh < bestHigh) {
+          bestHigh = this.evRhoHigh;
+          this.keepScratch(q);
+        }
       }
       // Projects whose interval reaches below the best upper bound may be the minimum.
       const close: number[] = [];
@@ -697,8 +760,8 @@ export function equalShares(profile: Profile, options: EqualSharesOptions = {}):
     chosen = engine.run(B, n, options.trace);
     perVoter = rat(B, n);
   } else {
+    if (!Number.isSafeInteger(options.increment ?? 1) || (options.increment ?? 1) <= 0) throw new RangeError("increment must be a positive integer");
     const increment = BigInt(options.increment ?? 1);
-    if (increment <= 0n) throw new RangeError("increment must be a positive integer");
     const stopExhaustive = options.completionStop === "exhaustive";
     const skipAhead = options.skipAhead ?? true;
     const numAt = (k: number) => B + BigInt(k) * increment * n;
@@ -724,20 +787,24 @@ export function equalShares(profile: Profile, options: EqualSharesOptions = {}):
       }
       previous = current;
       previousK = k;
-      // Skip-ahead: after `patience` unchanged steps, try to certify the next `delta` steps at once
-      // (one replay, about the cost of one run). Success doubles the jump; failure doubles the
-      // patience, so elections whose picks keep changing pay for few failed replays.
+      // Skip-ahead (galloping): after `patience` unchanged steps, try to certify the next `delta`
+      // steps with one replay (about the cost of one run). Success doubles the jump; failure halves
+      // it down to 2, then falls back to a plain step and doubles the patience, so elections whose
+      // picks keep changing pay for few failed replays.
       if (skipAhead && stable >= patience) {
-        const jump = engine.replay(numAt(k + delta), n, current);
-        if (jump) {
-          k += delta;
-          current = jump;
-          delta *= 2;
-          patience = 1;
-          if (process.env.PB_DEBUG) console.error("jump ok", k, delta);
-          continue;
+        let jumped = false;
+        for (let d = delta; d >= 2; d = Math.floor(d / 2)) {
+          const jump = engine.replay(numAt(k + d), n, current);
+          if (jump) {
+            k += d;
+            current = jump;
+            delta = d * 2;
+            patience = 1;
+            jumped = true;
+            break;
+          }
         }
-        if (process.env.PB_DEBUG) console.error("jump fail", k, delta);
+        if (jumped) continue;
         delta = 2;
         patience = Math.min(patience * 2, 64);
         stable = 0;
