@@ -6,6 +6,9 @@ import { caseRoutes } from "./cases/routes.js";
 import { staffApiRoutes } from "./cases/staff-api.js";
 import { reportRoutes } from "./cases/reports/routes.js";
 import { staffRoutes } from "./cases/staff-routes.js";
+import { evidenceRoutes } from "./cases/evidence/routes.js";
+import { MAX_INTAKE_BYTES } from "./cases/routes.js";
+import { bodyLimit } from "hono/body-limit";
 import { authRoutes } from "./auth/routes.js";
 import { actorForToken } from "./auth/service.js";
 import { recordsRoutes } from "./records/routes.js";
@@ -37,6 +40,11 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   });
   app.use("*", cacheControl());
   app.route("/", staticRoutes());
+  // Before the session (bodyLimit may replace the request, and sessions are keyed by it) and before
+  // the CSRF check, which reads the whole body: a form is refused past five 20 MB files and the fields.
+  const tooLarge = bodyLimit({ maxSize: MAX_INTAKE_BYTES, onError: (c) => answerError(c as Context<AppEnv>, new HttpError(413, "error.badRequest", `the request is larger than ${MAX_INTAKE_BYTES} bytes`)) });
+  app.use("/complaints/new", tooLarge);
+  app.use("/staff/cases/*", tooLarge);
   app.use("*", loadSession(deps, sessionSecrets));
   app.use("/api/*", rateLimit(deps.config.apiRateLimit, clientAddress));
   app.use("*", csrfProtection((c) => sessionSecrets.get(c.req.raw)));
@@ -47,6 +55,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   // Before the records: /complaints/new and /complaints/status are the office's, not record ids.
   app.route("/", caseRoutes());
   app.route("/", staffRoutes());
+  app.route("/", evidenceRoutes());
   app.route("/", staffApiRoutes());
   app.route("/", reportRoutes());
   app.route("/", recordsRoutes());

@@ -4,6 +4,8 @@ import { ROLES, type Role } from "../src/auth/roles.js";
 import { createUser } from "../src/auth/service.js";
 import { submitComplaint } from "../src/cases/service.js";
 import * as caseRepo from "../src/cases/repo.js";
+import { storeEvidence } from "../src/cases/evidence/store.js";
+import { jpegWithMetadata, pdf } from "../src/cases/evidence/fixtures.js";
 import { testEngine } from "../src/db/test-db.js";
 import { loadDemo } from "../src/records/demo.js";
 import { cookieFrom, createTestApp, TEST_SECRET } from "../src/web/test-app.js";
@@ -27,7 +29,7 @@ interface RouteRule {
 describe(`authorization: every route for every role (${testEngine})`, () => {
   let site: Awaited<ReturnType<typeof createTestApp>>;
   const sessions = new Map<Who, { cookie: string; csrf: string }>();
-  let ids: { case: string; otherCase: string; allegation: string; officer: string; person: string; complaint: string; caseOfficer: string };
+  let ids: { case: string; otherCase: string; allegation: string; officer: string; person: string; complaint: string; caseOfficer: string; photo: string; document: string };
 
   before(async () => {
     site = await createTestApp();
@@ -41,7 +43,11 @@ describe(`authorization: every route for every role (${testEngine})`, () => {
     const [caseOfficer] = await caseRepo.officersOf(site.db, mine.caseId);
     const [person] = await site.db.query<{ id: string }>("SELECT id FROM people LIMIT 1");
     const [complaint] = await site.db.query<{ id: string }>("SELECT id FROM complaints LIMIT 1");
-    ids = { case: mine.caseId, otherCase: other.caseId, allegation: allegation.id, officer: caseOfficer.id, person: person.id, complaint: complaint.id, caseOfficer: caseOfficer.id };
+    const [photo, document] = await site.db.transaction(async (tx) => [
+      await storeEvidence(tx, mine.caseId, { name: "photo.jpg", type: "image/jpeg", bytes: jpegWithMetadata() }, "complainant"),
+      await storeEvidence(tx, mine.caseId, { name: "record.pdf", type: "application/pdf", bytes: pdf() }, "complainant"),
+    ]);
+    ids = { case: mine.caseId, otherCase: other.caseId, allegation: allegation.id, officer: caseOfficer.id, person: person.id, complaint: complaint.id, caseOfficer: caseOfficer.id, photo: photo.id, document: document.id };
     for (const role of ROLES) {
       const form = await site.app.request("/login");
       const csrf = cookieFrom(form, "oversight_csrf")!;
@@ -65,6 +71,11 @@ describe(`authorization: every route for every role (${testEngine})`, () => {
     { method: "GET", path: "/staff/cases", allowed: STAFF },
     { method: "GET", path: "/staff/cases/new", allowed: ["admin", "intake"] },
     { method: "GET", path: `/staff/cases/${ids.case}`, allowed: STAFF },
+    // Evidence: the board sees stripped images only; PDFs, video and audio keep their metadata.
+    { method: "GET", path: `/staff/cases/${ids.case}/evidence/${ids.photo}`, allowed: STAFF },
+    { method: "GET", path: `/staff/cases/${ids.case}/evidence/${ids.photo}?download=1`, allowed: STAFF },
+    { method: "GET", path: `/staff/cases/${ids.case}/evidence/${ids.document}`, allowed: ["admin", "intake", "investigator"] },
+    { method: "POST", path: `/staff/cases/${ids.otherCase}/evidence`, allowed: ["admin", "intake", "investigator"] },
     { method: "POST", path: "/staff/cases/new", allowed: ["admin", "intake"], body: { narrative: "Taken by phone: stopped without reason.", channel: "phone" } },
     { method: "POST", path: `/staff/cases/${ids.otherCase}/notes`, allowed: ["admin", "intake", "investigator"], body: { body: "called back" } },
     { method: "POST", path: `/staff/cases/${ids.otherCase}/refer`, allowed: ["admin", "intake", "investigator"], body: { reason: "possible crime" } },

@@ -5,7 +5,8 @@ import type { AppEnv } from "../web/context.js";
 import { describeIssues } from "../web/errors.js";
 import { renderPage } from "../web/render.js";
 import { isHttps, rateLimit } from "../web/security.js";
-import { intakeFromForm } from "./form.js";
+import { EvidenceError, evidenceFromFiles } from "./evidence/check.js";
+import { filesFromForm, intakeFromForm } from "./form.js";
 import { presentForComplainant } from "./present.js";
 import { formatReceipt, signCaseAccess, verifyCaseAccess } from "./receipts.js";
 import { complainantMessage, complainantView, openByReceipt, submitComplaint } from "./service.js";
@@ -39,9 +40,15 @@ export function caseRoutes(): Hono<AppEnv> {
     const t = c.get("t");
     const body = await c.req.parseBody({ all: true });
     try {
-      const filed = await submitComplaint(c.get("deps").db, c.get("deps").secret, intakeFromForm(body), null);
+      // Counts and sizes are refused before any file is read; every file is checked before anything is written.
+      const evidence = await evidenceFromFiles(filesFromForm(body));
+      const filed = await submitComplaint(c.get("deps").db, c.get("deps").secret, intakeFromForm(body), null, new Date(), evidence);
       return renderPage(c, t("cases.filedTitle"), <FiledView t={t} lang={c.get("lang")} caseNumber={filed.caseNumber} receipt={formatReceipt(filed.receipt)} />);
     } catch (error) {
+      if (error instanceof EvidenceError) {
+        // Names the file and the reason; the name goes back only to the person who chose the file.
+        return renderPage(c, t("cases.fileTitle"), <IntakeForm t={t} lang={c.get("lang")} csrfToken={c.get("csrfToken")} error={t("error.badRequest", { detail: error.detail ?? "" })} />, error.status as 400 | 413 | 415);
+      }
       if (!(error instanceof ZodError)) throw error;
       // The form comes back with what was wrong, naming each field.
       return renderPage(c, t("cases.fileTitle"), <IntakeForm t={t} lang={c.get("lang")} csrfToken={c.get("csrfToken")} error={t("error.badRequest", { detail: describeIssues(error.issues) })} />, 400);

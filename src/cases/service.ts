@@ -1,6 +1,8 @@
 import { appendAudit } from "../audit/service.js";
 import type { Db, Queryable } from "../db/db.js";
 import { HttpError } from "../web/errors.js";
+import { checkFiles, type EvidenceFile } from "./evidence/check.js";
+import { storeEvidence } from "./evidence/store.js";
 import { hashReceipt, newReceipt, receiptMatches } from "./receipts.js";
 import { notifyComplainant } from "./notify.js";
 import * as repo from "./repo.js";
@@ -18,8 +20,10 @@ export interface Submitted {
  * witnesses and allegations, its first event and its audit entry, all in one
  * transaction: either the complaint and its receipt exist, or nothing does.
  */
-export async function submitComplaint(db: Db, secret: Buffer, input: IntakeInput, enteredBy: string | null, now = new Date()): Promise<Submitted> {
+export async function submitComplaint(db: Db, secret: Buffer, input: IntakeInput, enteredBy: string | null, now = new Date(), evidence: readonly EvidenceFile[] = []): Promise<Submitted> {
   const intake = intakeSchema.parse(input);
+  // Every file is checked (count, size, real type, cleanable image) before anything is written.
+  const files = checkFiles(evidence);
   const receipt = newReceipt();
   return db.transaction(async (tx) => {
     const caseNumber = await repo.nextCaseNumber(tx, now.getUTCFullYear());
@@ -30,12 +34,13 @@ export async function submitComplaint(db: Db, secret: Buffer, input: IntakeInput
     });
     await storeParties(tx, caseId, intake);
     await repo.insertRow(tx, "case_events", { case_id: caseId, actor: enteredBy ? `user:${enteredBy}` : "complainant", kind: "received", to_state: "received", body: null, visible_to_complainant: true });
+    for (const file of files) await storeEvidence(tx, caseId, file, enteredBy ? `user:${enteredBy}` : "complainant", now);
     // The audit entry names the case and counts, never who complained or what they wrote.
     // An email acknowledgement, when the complainant asked for contact, is the office's acknowledgement.
     if (await notifyComplainant(tx, caseId, "received")) {
       await repo.updateCase(tx, caseId, { acknowledged_at: now.toISOString() });
     }
-    await appendAudit(tx, { actor: enteredBy ? `user:${enteredBy}` : "complainant", action: "case.submit", entity: "case", entityId: caseId, data: { channel: intake.channel, anonymous: intake.anonymous, officers: intake.officers.length, categories: intake.categories } });
+    await appendAudit(tx, { actor: enteredBy ? `user:${enteredBy}` : "complainant", action: "case.submit", entity: "case", entityId: caseId, data: { channel: intake.channel, anonymous: intake.anonymous, officers: intake.officers.length, categories: intake.categories, evidence: files.length } });
     return { caseId, caseNumber, receipt };
   });
 }

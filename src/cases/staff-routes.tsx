@@ -7,6 +7,9 @@ import { renderPage } from "../web/render.js";
 import { parseParam } from "../web/validate.js";
 import { uuidSchema } from "../records/schema.js";
 import { filesFromForm, intakeFromForm } from "./form.js";
+import { evidenceFromFiles } from "./evidence/check.js";
+import { evidenceForCase } from "./evidence/store.js";
+import { EvidenceList } from "./evidence/views.js";
 import { formatReceipt } from "./receipts.js";
 import { submitComplaint } from "./service.js";
 import * as staff from "./staff-service.js";
@@ -55,8 +58,8 @@ export function staffRoutes(): Hono<AppEnv> {
     const actor = userOf(c);
     authorize(actor, "cases.enter");
     const body = await c.req.parseBody({ all: true });
-    void filesFromForm;
-    const filed = await submitComplaint(db(c), c.get("deps").secret, intakeFromForm(body), actor.id);
+    const evidence = await evidenceFromFiles(filesFromForm(body));
+    const filed = await submitComplaint(db(c), c.get("deps").secret, intakeFromForm(body), actor.id, new Date(), evidence);
     return renderPage(c, c.get("t")("cases.filedTitle"), <FiledView t={c.get("t")} lang={c.get("lang")} caseNumber={filed.caseNumber} receipt={formatReceipt(filed.receipt)} />);
   });
 
@@ -116,10 +119,13 @@ async function showCase(c: Context<AppEnv>, error?: string, status: 200 | 400 | 
   const caseId = parseParam(c, "id", uuidSchema);
   const identity = can(actor, "cases.readIdentity");
   const view = presentCaseForStaff(await staffCaseView(c.get("deps").db, caseId), actor.role, identity);
+  // Original file names only for roles that may know who complained.
+  const evidence = await evidenceForCase(c.get("deps").db, caseId, { names: identity });
   const boardMembers = can(actor, "cases.decide") ? await staff.listBoardMembers(c.get("deps").db) : undefined;
   const t = c.get("t");
   return renderPage(c, t("staff.caseTitle", { number: view.caseNumber }), (
     <StaffCaseView t={t} view={view} csrfToken={c.get("csrfToken")} userId={actor.id} error={error} boardMembers={boardMembers}
+      evidence={<EvidenceList lang={c.get("lang")} caseId={caseId} items={evidence} full={can(actor, "cases.work")} csrfToken={c.get("csrfToken")} />}
       can={{ work: can(actor, "cases.work"), vote: can(actor, "cases.vote"), decide: can(actor, "cases.decide"), identity }} />
   ), status);
 }

@@ -94,6 +94,7 @@ export interface ComplaintAllegationRow extends Provenance {
   person_id: string | null;
   person_name: string | null;
   category: string | null;
+  category_code: string | null;
   investigator_finding: string | null;
   board_finding: string | null;
   final_finding: string | null;
@@ -104,7 +105,7 @@ export interface ComplaintAllegationRow extends Provenance {
 
 export function allegationsOfComplaint(db: Queryable, complaintId: string): Promise<ComplaintAllegationRow[]> {
   return db.query<ComplaintAllegationRow>(
-    `SELECT x.id, x.person_id, p.full_name AS person_name, x.category, x.investigator_finding, x.board_finding, x.final_finding,
+    `SELECT x.id, x.person_id, p.full_name AS person_name, x.category, x.category_code, x.investigator_finding, x.board_finding, x.final_finding,
             x.recommended_penalty, x.final_penalty, x.suspension_days, x.import_run_id, x.source_sha256, x.source_row, sf.name AS source_file
        FROM allegations x LEFT JOIN people p ON p.id = x.person_id LEFT JOIN source_files sf ON sf.sha256 = x.source_sha256
       WHERE x.complaint_id = $1 ORDER BY p.full_name NULLS LAST, x.id`,

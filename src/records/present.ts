@@ -157,6 +157,7 @@ export function presentComplaint(detail: ComplaintDetail) {
       id: row.id,
       officer: row.person_id ? { id: row.person_id, name: row.person_name } : null,
       category: row.category,
+      categoryCode: row.category_code,
       ...presentOutcome(row),
       source: presentSource(row),
     })),

@@ -379,7 +379,8 @@ describe(`a complaint from a phone to a public record (${engine})`, { timeout: 1
     assert.equal(cells[1].text, en["state.received"]);
     const received = cells[2].text;
     assert.equal(received, isoDay(new Date()), "received today");
-    const expectedClocks = [["acknowledgement", "met", addDays(received, 7)], ["first_contact", "due", addDays(received, 2)], ["classification", "due", addDays(received, 30)]] as const;
+    // A met clock shows the day it was met (the emailed acknowledgement: today); an open one its due date.
+    const expectedClocks = [["acknowledgement", "met", received], ["first_contact", "due", addDays(received, 2)], ["classification", "due", addDays(received, 30)]] as const;
     for (const [index, [kind, status, due]] of expectedClocks.entries()) {
       const cell = cells[3 + index];
       assert.equal(cell.className, `deadline ${status}`, `the ${kind} clock is ${status}`);

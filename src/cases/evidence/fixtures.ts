@@ -7,8 +7,11 @@
 import { deflateSync } from "node:zlib";
 import { crc32 } from "./strip.js";
 
-const text = (s: string) => new Uint8Array(Buffer.from(s, "latin1"));
-export const bytesOf = (...parts: (Uint8Array | number[] | string)[]) =>
+/** Bytes backed by a plain ArrayBuffer, so they can go straight into a File or a Response. */
+export type Bytes = Uint8Array<ArrayBuffer>;
+
+const text = (s: string): Bytes => new Uint8Array(Buffer.from(s, "latin1"));
+export const bytesOf = (...parts: (Uint8Array | number[] | string)[]): Bytes =>
   new Uint8Array(Buffer.concat(parts.map((p) => (typeof p === "string" ? text(p) : Uint8Array.from(p)))));
 const u16be = (n: number) => [(n >> 8) & 0xff, n & 0xff];
 const u32be = (n: number) => [(n >>> 24) & 0xff, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff];
@@ -32,7 +35,7 @@ export const CANARY = {
 };
 
 /** The rationals as they appear in the file (8 bytes each, little-endian). */
-export function rationalBytes(values: number[]): Uint8Array {
+export function rationalBytes(values: number[]): Bytes {
   const out = Buffer.alloc(values.length * 4);
   values.forEach((v, i) => out.writeUInt32LE(v, i * 4));
   return new Uint8Array(out);
@@ -42,7 +45,7 @@ export function rationalBytes(values: number[]): Uint8Array {
  * A little-endian TIFF/EXIF block: IFD0 with Make, Model, Orientation and a
  * pointer to a GPS IFD holding latitude and longitude.
  */
-export function exifTiff(orientation = 6): Uint8Array {
+export function exifTiff(orientation = 6): Bytes {
   const make = `${CANARY.make}\0`;
   const model = `${CANARY.model}\0`;
   const ifd0 = 8;
@@ -92,7 +95,7 @@ const segment = (marker: number, payload: Uint8Array | number[] | string) => {
 };
 
 /** The image itself: 8×8 grey, every sample mid-grey. DQT, SOF0, two one-code Huffman tables, one scan. */
-function jpegImageSegments(): Uint8Array {
+function jpegImageSegments(): Bytes {
   const dqt = segment(0xdb, [0x00, ...new Array(64).fill(1)]);
   const sof0 = segment(0xc0, [8, ...u16be(8), ...u16be(8), 1, 1, 0x11, 0]);
   const oneCode = (tableClassAndId: number) => segment(0xc4, [tableClassAndId, 1, ...new Array(15).fill(0), 0x00]);
@@ -102,12 +105,12 @@ function jpegImageSegments(): Uint8Array {
 }
 
 /** A plain JPEG: SOI, JFIF, the image, EOI. */
-export function plainJpeg(): Uint8Array {
+export function plainJpeg(): Bytes {
   return bytesOf([0xff, 0xd8], segment(0xe0, bytesOf("JFIF\0", [1, 1, 0, 0, 1, 0, 1, 0, 0])), jpegImageSegments(), [0xff, 0xd9]);
 }
 
 /** The smallest well-formed ICC profile: a 128-byte header (grey display profile) and no tags. */
-export function iccProfile(): Uint8Array {
+export function iccProfile(): Bytes {
   const b = Buffer.alloc(132);
   b.writeUInt32BE(132, 0);
   b.writeUInt32BE(0x04300000, 8);
@@ -117,7 +120,7 @@ export function iccProfile(): Uint8Array {
 }
 
 /** A JPEG as a phone or an editor leaves it: every kind of metadata, around a decodable image. */
-export function jpegWithMetadata(options: { orientation?: number } = {}): Uint8Array {
+export function jpegWithMetadata(options: { orientation?: number } = {}): Bytes {
   const jfif = segment(0xe0, bytesOf("JFIF\0", [1, 2, 1, 0, 72, 0, 72, 1, 3], CANARY.thumbnail.slice(0, 9)));
   const jfxx = segment(0xe0, bytesOf("JFXX\0", [0x13, 1, 1], CANARY.thumbnail.slice(0, 3)));
   const exif = segment(0xe1, bytesOf("Exif\0\0", exifTiff(options.orientation ?? 6)));
@@ -138,6 +141,7 @@ export function jpegMarkers(bytes: Uint8Array): { marker: number; payload: Uint8
   let at = 2;
   while (at < bytes.length) {
     if (bytes[at] !== 0xff) throw new Error(`no marker at ${at}`);
+    while (bytes[at + 1] === 0xff) at += 1; // fill bytes
     const marker = bytes[at + 1];
     if (marker === 0xd9) {
       found.push({ marker, payload: new Uint8Array() });
@@ -149,7 +153,7 @@ export function jpegMarkers(bytes: Uint8Array): { marker: number; payload: Uint8
     found.push({ marker, payload: bytes.subarray(at + 4, at + 2 + length) });
     at += 2 + length;
     if (marker === 0xda) {
-      while (at < bytes.length && !(bytes[at] === 0xff && bytes[at + 1] !== 0 && !(bytes[at + 1] >= 0xd0 && bytes[at + 1] <= 0xd7))) at += 1;
+      while (at < bytes.length && !(bytes[at] === 0xff && bytes[at + 1] !== 0 && bytes[at + 1] !== 0xff && !(bytes[at + 1] >= 0xd0 && bytes[at + 1] <= 0xd7))) at += 1;
     }
   }
   throw new Error("no EOI");
@@ -167,7 +171,7 @@ const chunk = (type: string, data: Uint8Array | number[] | string) => {
 export const PNG_PIXELS = [[255, 0, 0, 0, 255, 0], [0, 0, 255, 255, 255, 255]];
 
 /** A 2×2 RGB PNG with tEXt, zTXt, iTXt, eXIf (GPS), tIME, a private chunk and a trailer; gAMA and pHYs are kept. */
-export function pngWithMetadata(): Uint8Array {
+export function pngWithMetadata(): Bytes {
   const ihdr = chunk("IHDR", [...u32be(2), ...u32be(2), 8, 2, 0, 0, 0]);
   const raw = bytesOf(...PNG_PIXELS.map((row) => [0, ...row]));
   const idat = deflateSync(raw);
@@ -213,19 +217,19 @@ export function pngChunks(bytes: Uint8Array): { type: string; data: Uint8Array; 
 // ---------------------------------------------------------------- other files
 
 /** Two MPEG-1 layer III frames (128 kbit/s, 44.1 kHz, 417 bytes each) after an ID3v2.4 tag. */
-export function mp3(): Uint8Array {
+export function mp3(): Bytes {
   const frame = bytesOf([0xff, 0xfb, 0x90, 0x00], new Array(413).fill(0));
   const tagBody = bytesOf("TIT2", [0, 0, 0, 6, 0, 0, 3], "Title");
   const tag = bytesOf("ID3", [4, 0, 0, 0, 0, 0, tagBody.length], tagBody);
   return bytesOf(tag, frame, frame);
 }
 
-/** An `ftyp` box (isom) and an empty `mdat`. */
-export function mp4(brand = "isom"): Uint8Array {
-  return bytesOf(u32be(24), "ftyp", brand, u32be(0x200), brand, "mp41", u32be(8), "mdat");
+/** An `ftyp` box (major brand, version, compatible brands) and an empty `mdat`. An iPhone's .mov says "qt  " alone. */
+export function mp4(brand = "isom", compatible = [brand, "mp41"]): Bytes {
+  return bytesOf(u32be(16 + 4 * compatible.length), "ftyp", brand, u32be(0x200), ...compatible, u32be(8), "mdat");
 }
 
-export function pdf(extra = ""): Uint8Array {
+export function pdf(extra = ""): Bytes {
   return bytesOf(`%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n${extra}trailer << /Root 1 0 R >>\n%%EOF\n`);
 }
 

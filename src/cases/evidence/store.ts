@@ -56,7 +56,12 @@ async function putBlob(tx: Queryable, sha256: string, bytes: Uint8Array): Promis
   // Look first, so identical content is not sent to the server again.
   const [seen] = await tx.query("SELECT 1 FROM evidence_blobs WHERE sha256 = $1", [sha256]);
   if (seen) return false;
-  const inserted = await tx.query("INSERT INTO evidence_blobs (sha256, size, bytes) VALUES ($1, $2, $3) ON CONFLICT (sha256) DO NOTHING RETURNING sha256", [sha256, bytes.length, bytes]);
+  // Sent as base64 text and decoded by the server: PGlite encodes a bytea parameter
+  // byte by byte in JavaScript (about 5 s for 20 MB); this takes a tenth of that on both engines.
+  const inserted = await tx.query(
+    "INSERT INTO evidence_blobs (sha256, size, bytes) VALUES ($1, $2, decode($3, 'base64')) ON CONFLICT (sha256) DO NOTHING RETURNING sha256",
+    [sha256, bytes.length, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64")],
+  );
   return inserted.length === 1;
 }
 
@@ -89,7 +94,7 @@ export async function evidenceForCase(db: Queryable, caseId: string, options: { 
     `SELECT e.id, e.case_id, e.sha256, e.shared_sha256, e.detected_type, e.declared_type, e.size::int8 AS size, e.uploaded_by, e.created_at,
             (SELECT count(*) FROM evidence_custody c WHERE c.evidence_id = e.id)::int8 AS custody,
             ${options.names ? "e.original_name" : "NULL::text AS original_name"}
-       FROM evidence_items e WHERE e.case_id = $1 ORDER BY e.created_at, e.id`,
+       FROM evidence_items e WHERE e.case_id = $1 ORDER BY e.seq`,
     [caseId],
   );
   return rows.map((r) => ({
@@ -108,7 +113,7 @@ export interface CustodyRecord {
 
 /** The chain of custody of one item, in order. */
 export function custodyOf(db: Queryable, evidenceId: string): Promise<CustodyRecord[]> {
-  return db.query<CustodyRecord>("SELECT actor, action, sha256, at FROM evidence_custody WHERE evidence_id = $1 ORDER BY at, id", [evidenceId]);
+  return db.query<CustodyRecord>("SELECT actor, action, sha256, at FROM evidence_custody WHERE evidence_id = $1 ORDER BY seq", [evidenceId]);
 }
 
 export interface OpenedEvidence {
@@ -132,9 +137,11 @@ export async function openEvidence(tx: Queryable, caseId: string, evidenceId: st
   );
   if (!item) return null;
   if (!allow(item.detected_type)) return "refused";
-  const [blob] = await tx.query<{ bytes: Uint8Array }>("SELECT bytes FROM evidence_blobs WHERE sha256 = $1", [item.shared_sha256]);
+  // Base64 for the same reason as in putBlob (decoding PGlite's hex bytea in JavaScript is slow).
+  const [blob] = await tx.query<{ b64: string }>("SELECT encode(bytes, 'base64') AS b64 FROM evidence_blobs WHERE sha256 = $1", [item.shared_sha256]);
+  const bytes = Buffer.from(blob.b64, "base64");
   const at = now.toISOString();
   await addCustody(tx, item.id, actor, action, item.shared_sha256, at);
   await appendAudit(tx, { actor, action: action === "viewed" ? "evidence.view" : "evidence.export", entity: "evidence", entityId: item.id, data: { case: caseId, sha256: item.shared_sha256 } }, now);
-  return { id: item.id, detectedType: item.detected_type, sharedSha256: item.shared_sha256, bytes: new Uint8Array(blob.bytes.buffer, blob.bytes.byteOffset, blob.bytes.byteLength) };
+  return { id: item.id, detectedType: item.detected_type, sharedSha256: item.shared_sha256, bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) };
 }

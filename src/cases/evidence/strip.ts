@@ -128,9 +128,11 @@ export function stripJpeg(input: Uint8Array): Stripped {
     if (isSof(marker)) sawFrame = true;
     if (marker >= APP0 && marker <= APP15) {
       const kept = keepAppSegment(marker, payload);
-      if (marker === APP1 && orientation === null) orientation = exifOrientation(payload);
+      const ownOrientation = marker === APP1 ? exifOrientation(payload) : null;
+      if (marker === APP1 && orientation === null) orientation = ownOrientation;
       if (kept) out.push(kept);
-      else removed += 1;
+      // The orientation-only EXIF this stripper writes is rewritten, not counted as metadata found.
+      else if (!(ownOrientation !== null && equalBytes(segment, orientationSegment(ownOrientation)))) removed += 1;
     } else if (marker === COM) {
       removed += 1;
     } else {
@@ -279,6 +281,10 @@ export function crc32(bytes: Uint8Array): number {
   let c = 0xffffffff;
   for (let i = 0; i < bytes.length; i += 1) c = CRC_TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
   return (c ^ 0xffffffff) >>> 0;
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((byte, i) => byte === b[i]);
 }
 
 function concat(parts: readonly Uint8Array[]): Uint8Array {

@@ -26,7 +26,7 @@ export function Dashboard({ t, rows, canEnter, flags }: { t: Translate; rows: Da
                 <th scope="row"><a href={`/staff/cases/${row.id}`}>{row.caseNumber}</a>{row.hasForce ? ` · ${t("staff.force")}` : ""}</th>
                 <td>{t(`state.${row.state}` as MessageKey)}</td>
                 <td class="date">{row.receivedAt.slice(0, 10)}</td>
-                {row.deadlines.map((d) => <td class={`deadline ${d.status}`}>{t(`staff.status.${d.status}` as MessageKey)}{d.dueAt && d.status !== "not_applicable" ? <><br /><span class="source">{d.dueAt.slice(0, 10)}</span></> : null}</td>)}
+                {row.deadlines.map((d) => <td class={`deadline ${d.status}`}>{t(`staff.status.${d.status}` as MessageKey)}{d.status !== "not_applicable" && (d.doneAt ?? d.dueAt) ? <><br /><span class="source">{(d.doneAt ?? d.dueAt)!.slice(0, 10)}</span></> : null}</td>)}
               </tr>
             ))}</tbody>
           </table>

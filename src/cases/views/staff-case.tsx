@@ -1,3 +1,4 @@
+import type { JSX } from "hono/jsx/jsx-runtime";
 import type { MessageKey, Translate } from "../../web/i18n/index.js";
 import { FINDINGS } from "../../records/vocab.js";
 import { BOARD_VOTES } from "../board.js";
@@ -10,6 +11,8 @@ export interface StaffCaseProps {
   userId: string;
   can: { work: boolean; vote: boolean; decide: boolean; identity: boolean };
   error?: string;
+  /** The case's evidence list (EvidenceList from ../evidence/views.js). */
+  evidence?: JSX.Element;
   /** Active board members, for the panel form (admins only). */
   boardMembers?: { id: string; name: string }[];
 }
@@ -34,6 +37,7 @@ export function StaffCaseView(props: StaffCaseProps) {
       {props.can.identity ? <Parties {...props} /> : null}
       <Officers {...props} />
       <Allegations {...props} />
+      {props.evidence ?? null}
       {props.can.work ? <Actions {...props} /> : null}
       {props.can.decide ? <Panel {...props} /> : null}
       <Board {...props} />
@@ -45,7 +49,7 @@ export function StaffCaseView(props: StaffCaseProps) {
 function Clocks({ t, view }: StaffCaseProps) {
   return (
     <section aria-labelledby="clocks"><h2 id="clocks">{t("staff.deadlines")}</h2>
-      <ul>{view.deadlines.map((d) => <li class={`deadline ${d.status}`}>{t(`staff.deadline.${d.kind}` as MessageKey)}: {t(`staff.status.${d.status}` as MessageKey)}{d.dueAt ? ` (${d.dueAt.slice(0, 10)})` : ""}{d.tolledDays ? ` +${d.tolledDays}` : ""}</li>)}</ul>
+      <ul>{view.deadlines.map((d) => <li class={`deadline ${d.status}`}>{t(`staff.deadline.${d.kind}` as MessageKey)}: {t(`staff.status.${d.status}` as MessageKey)}{d.doneAt ? ` (${d.doneAt.slice(0, 10)})` : d.dueAt ? ` (${d.dueAt.slice(0, 10)})` : ""}{d.tolledDays ? ` +${d.tolledDays}` : ""}</li>)}</ul>
     </section>
   );
 }

@@ -33,9 +33,11 @@ CREATE TABLE evidence_items (
   size           bigint NOT NULL CHECK (size > 0 AND size <= 20971520),
   -- 'complainant', or 'user:<uuid>' for staff (as case_events.actor).
   uploaded_by    text NOT NULL CHECK (uploaded_by = 'complainant' OR uploaded_by ~ '^user:[0-9a-f-]{36}$'),
-  created_at     timestamptz NOT NULL DEFAULT now()
+  created_at     timestamptz NOT NULL DEFAULT now(),
+  -- Insertion order, for listing (several files share one timestamp).
+  seq            bigint GENERATED ALWAYS AS IDENTITY
 );
-CREATE INDEX evidence_items_case_idx ON evidence_items (case_id, created_at);
+CREATE INDEX evidence_items_case_idx ON evidence_items (case_id, seq);
 
 -- Who added, stripped, viewed and exported each item, and which bytes (by sha256).
 CREATE TABLE evidence_custody (
@@ -44,9 +46,10 @@ CREATE TABLE evidence_custody (
   actor        text NOT NULL,
   action       text NOT NULL CHECK (action IN ('added','viewed','exported','stripped')),
   sha256       text NOT NULL CHECK (sha256 ~ '^[0-9a-f]{64}$'),
-  at           timestamptz NOT NULL DEFAULT now()
+  at           timestamptz NOT NULL DEFAULT now(),
+  seq          bigint GENERATED ALWAYS AS IDENTITY
 );
-CREATE INDEX evidence_custody_item_idx ON evidence_custody (evidence_id, at);
+CREATE INDEX evidence_custody_item_idx ON evidence_custody (evidence_id, seq);
 
 -- Evidence and its custody are append-only: nothing is edited or deleted in place.
 CREATE FUNCTION evidence_is_append_only() RETURNS trigger LANGUAGE plpgsql AS $$

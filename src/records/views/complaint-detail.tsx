@@ -1,6 +1,13 @@
-import type { Translate } from "../../web/i18n/index.js";
+import { INTAKE_CATEGORIES } from "../../cases/schema.js";
+import type { MessageKey, Translate } from "../../web/i18n/index.js";
 import type { PresentedComplaint } from "../present.js";
 import { FindingLabel, SourceCell } from "./parts.js";
+
+/** The office's own categories read in the reader's language; imported ones as the source wrote them. */
+function categoryLabel(t: Translate, code: string | null, text: string | null): string {
+  if (code && (INTAKE_CATEGORIES as readonly string[]).includes(code)) return t(`cases.category.${code}` as MessageKey);
+  return text ?? "—";
+}
 
 export function ComplaintDetailView({ t, lang, complaint }: { t: Translate; lang: string; complaint: PresentedComplaint }) {
   return (
@@ -31,7 +38,7 @@ export function ComplaintDetailView({ t, lang, complaint }: { t: Translate; lang
           <tbody>{complaint.allegations.map((a) => (
             <tr>
               <td>{a.officer ? <a href={`/officers/${a.officer.id}?lang=${lang}`}>{a.officer.name}</a> : t("complaint.unidentified")}</td>
-              <td>{a.category ?? "—"}</td>
+              <td>{categoryLabel(t, a.categoryCode, a.category)}</td>
               <td><FindingLabel finding={a.findings.investigator} t={t} /></td>
               <td><FindingLabel finding={a.findings.board} t={t} /></td>
               <td><FindingLabel finding={a.findings.final} t={t} />{a.finalWeakerThanRecommended ? <strong class="weaker"> ▼ {t("profile.weaker")}</strong> : null}</td>
