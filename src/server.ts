@@ -6,6 +6,7 @@ import type { Db } from "./db/db.js";
 import { migrate } from "./db/migrate.js";
 import { createLogger } from "./logger.js";
 import { loadSecret } from "./secret.js";
+import { seedKansasCity } from "./campaign/service.js";
 import { startOutboxWorker, type OutboxWorker } from "./outbox/index.js";
 import { startReminderJob } from "./cases/reminders.js";
 import { hasDemoContent, loadDemo } from "./records/demo.js";
@@ -30,6 +31,8 @@ export async function startServer(config: Config, options: { demo: boolean }): P
     await loadDemo(db);
     logger.info("demo content loaded");
   }
+  // The Kansas City facts are real public content, not demo rows; adding them twice adds nothing.
+  if (options.demo) await seedKansasCity(db);
   const demo = await hasDemoContent(db);
   // Mail waits in the database-backed outbox; without SMTP_URL it stays queued until configured.
   let outbox: OutboxWorker | undefined;

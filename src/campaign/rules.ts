@@ -90,7 +90,7 @@ export function decideMotion(body: BodyRules, threshold: Threshold, votes: reado
   const votesCast = tally.yes + tally.no;
   if (present < quorum) return { result: "no_quorum", tally, present, quorum, votesCast, needed: 0, threshold };
   const needed = yesNeeded(threshold, body.seats, tally);
-  const passed = tally.yes >= needed && tally.yes > 0;
+  const passed = tally.yes >= needed;
   return { result: passed ? "passed" : "failed", tally, present, quorum, votesCast, needed, threshold };
 }
 

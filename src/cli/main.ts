@@ -4,6 +4,7 @@ import { auditCommand } from "./audit-command.js";
 import { exportCommand } from "./export-command.js";
 import { importCommand } from "./import-command.js";
 import { pbCommand } from "./pb-command.js";
+import { seedCommand } from "./seed-command.js";
 import { serveCommand } from "./serve-command.js";
 import { userCommand } from "./user-command.js";
 
@@ -18,6 +19,7 @@ program.addCommand(auditCommand());
 program.addCommand(importCommand());
 program.addCommand(exportCommand());
 program.addCommand(pbCommand());
+program.addCommand(seedCommand());
 program.addCommand(userCommand());
 
 program.parseAsync(process.argv).catch((error: unknown) => {

@@ -1,3 +1,4 @@
+import { campaignOpenApiPaths } from "../campaign/openapi.js";
 import { reportsOpenApiPaths } from "../cases/reports/openapi.js";
 import { staffOpenApiPaths } from "../cases/staff-api.js";
 import { recordsOpenApiPaths, recordsOpenApiSchemas } from "../records/openapi.js";
@@ -11,7 +12,7 @@ export function openApiDocument() {
       version: "1.0.0",
       description: "Open records of police conduct. Public, read-only, rate-limited. Complainants' identities are never part of any answer.",
     },
-    paths: { ...recordsOpenApiPaths, ...staffOpenApiPaths, ...reportsOpenApiPaths },
+    paths: { ...recordsOpenApiPaths, ...staffOpenApiPaths, ...reportsOpenApiPaths, ...campaignOpenApiPaths },
     components: {
       schemas: { ...recordsOpenApiSchemas },
       securitySchemes: { session: { type: "apiKey", in: "cookie", name: "oversight_session", description: "Sign in at /login; send the CSRF token in x-csrf-token on every POST" } },

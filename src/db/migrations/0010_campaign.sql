@@ -20,6 +20,7 @@ CREATE TABLE campaign_coalitions (
   id          uuid PRIMARY KEY DEFAULT gen_random_uuid(),
   slug        text NOT NULL UNIQUE,
   name        text NOT NULL,
+  name_es     text NOT NULL,
   city        text NOT NULL,
   note_en     text,
   note_es     text
@@ -85,9 +86,11 @@ CREATE TABLE campaign_demand_targets (
   demand_id     uuid NOT NULL REFERENCES campaign_demands(id),
   target_id     uuid NOT NULL REFERENCES campaign_targets(id),
   status        text NOT NULL CHECK (status IN ('unmet', 'in_progress', 'partly_met', 'met', 'rejected')),
-  status_since  date NOT NULL,
+  -- NULL when the date the demand was made is not known.
+  status_since  date,
   basis         text NOT NULL CHECK (basis IN ('stated', 'assumption')),
   basis_note    text,
+  basis_note_es text,
   PRIMARY KEY (demand_id, target_id)
 );
 CREATE INDEX campaign_demand_targets_target_idx ON campaign_demand_targets (target_id);
@@ -129,6 +132,7 @@ CREATE TABLE campaign_promises (
   until_month   text CHECK (until_month ~ '^\d{4}-\d{2}$'),
   basis         text NOT NULL CHECK (basis IN ('stated', 'assumption')),
   basis_note    text,
+  basis_note_es text,
   source_id     uuid REFERENCES campaign_sources(id)
 );
 
@@ -156,6 +160,7 @@ CREATE TABLE campaign_meetings (
   note_es             text,
   basis               text NOT NULL DEFAULT 'stated' CHECK (basis IN ('stated', 'assumption')),
   basis_note          text,
+  basis_note_es       text,
   recorded_by         text NOT NULL,
   recorded_at         timestamptz NOT NULL DEFAULT now(),
   CHECK ((by_coalition_id IS NOT NULL)::int + (by_organization_id IS NOT NULL)::int + (by_target_id IS NOT NULL)::int <= 1)

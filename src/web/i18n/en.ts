@@ -1,9 +1,11 @@
+import { campaignEn } from "../../campaign/i18n.js";
 import { casesEn } from "../../cases/i18n.js";
 import { reportsEn } from "../../cases/reports/i18n.js";
 
 /** English text for everything a person sees. Spanish (es.ts) must have every key. */
 export const en = {
   ...casesEn,
+  ...campaignEn,
   ...reportsEn,
   "site.name": "Oversight",
   "site.tagline": "Community-governed police accountability",

@@ -1,3 +1,4 @@
+import { campaignEs } from "../../campaign/i18n.js";
 import { casesEs } from "../../cases/i18n.js";
 import { reportsEs } from "../../cases/reports/i18n.js";
 import type { MessageKey } from "./en.js";
@@ -5,6 +6,7 @@ import type { MessageKey } from "./en.js";
 /** Texto en español de todo lo que ve una persona. */
 export const es: Record<MessageKey, string> = {
   ...casesEs,
+  ...campaignEs,
   ...reportsEs,
   "site.name": "Oversight",
   "site.tagline": "Rendición de cuentas policial gobernada por la comunidad",
