@@ -2,6 +2,7 @@ import { Hono, type Context } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
 import type { MiddlewareHandler } from "hono";
 import { auditRoutes } from "./audit/routes.js";
+import { budgetRoutes } from "./budget/routes.js";
 import { campaignRoutes } from "./campaign/routes.js";
 import { caseRoutes } from "./cases/routes.js";
 import { staffApiRoutes } from "./cases/staff-api.js";
@@ -61,6 +62,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/", reportRoutes());
   app.route("/", recordsRoutes());
   app.route("/", campaignRoutes());
+  app.route("/", budgetRoutes());
 
   app.notFound((c) => answerError(c as Context<AppEnv>, new HttpError(404, "error.notFound")));
   app.onError((error, c) => {

@@ -7,6 +7,7 @@ import { migrate } from "./db/migrate.js";
 import { createLogger } from "./logger.js";
 import { loadSecret } from "./secret.js";
 import { seedKansasCity } from "./campaign/service.js";
+import { seedBudgetDemo, seedKansasCityBudget } from "./budget/seed.js";
 import { startOutboxWorker, type OutboxWorker } from "./outbox/index.js";
 import { startReminderJob } from "./cases/reminders.js";
 import { hasDemoContent, loadDemo } from "./records/demo.js";
@@ -32,7 +33,12 @@ export async function startServer(config: Config, options: { demo: boolean }): P
     logger.info("demo content loaded");
   }
   // The Kansas City facts are real public content, not demo rows; adding them twice adds nothing.
-  if (options.demo) await seedKansasCity(db);
+  const secret = loadSecret(config.dataDir);
+  if (options.demo) {
+    await seedKansasCity(db);
+    await seedKansasCityBudget(db);
+    await seedBudgetDemo(db, { secret });
+  }
   const demo = await hasDemoContent(db);
   // Mail waits in the database-backed outbox; without SMTP_URL it stays queued until configured.
   let outbox: OutboxWorker | undefined;
@@ -40,7 +46,7 @@ export async function startServer(config: Config, options: { demo: boolean }): P
     outbox = startOutboxWorker(db, { smtpUrl: config.smtpUrl, from: config.emailFrom!, intervalMs: config.outboxIntervalMs, logger: logger.child({ component: "outbox" }) });
   }
   const reminders = config.officeEmail ? startReminderJob(db, { to: config.officeEmail, intervalMs: 60 * 60_000, logger }) : undefined;
-  const app = createApp({ db, config, logger, demo, secret: loadSecret(config.dataDir) });
+  const app = createApp({ db, config, logger, demo, secret });
   const server = await listen(app.fetch, config.port);
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.port;

@@ -1,8 +1,13 @@
+import { writeFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { Command, Option } from "commander";
+import { BudgetError } from "../budget/errors.js";
+import { budgetTranslator } from "../budget/i18n.js";
+import { exportProcess, fileSha256, importElection } from "../budget/pabulib-io.js";
 import { readPabulibFile } from "../budget/pabulib/parse.js";
 import type { PbElection } from "../budget/pabulib/types.js";
 import { count, RULE_NAMES, type CountOptions, type RuleName, type Utility } from "../budget/rules/index.js";
+import { DATA_DIR_HELP, openDatabase } from "./shared.js";
 
 interface CountCliOptions {
   rule: RuleName;
@@ -43,7 +48,63 @@ export function pbCommand(): Command {
         process.exitCode = 1;
       }
     });
+  pb.command("import")
+    .description("load a .pb election as a People's Budget process (results phase): projects, and ballots without any voter identity")
+    .argument("<file>", "a pabulib .pb file")
+    .option("--data-dir <dir>", DATA_DIR_HELP)
+    .option("--slug <slug>", "the process's short name (default: from the file name)")
+    .option("--group-column <column>", "a VOTES column whose value groups the ballots on the results page (e.g. district)")
+    .option("--drop-voter-fields", "keep only voter_id, vote and points of each VOTES row (not age, sex, …)")
+    .action(async (file: string, options: { dataDir?: string; slug?: string; groupColumn?: string; dropVoterFields?: boolean }) => {
+      await failOnOneLine("import", file, async () => {
+        // Parsed first: the parser refuses a file over its size limit before reading it.
+        const election = await readPabulibFile(file);
+        const sha256 = await fileSha256(file);
+        const { db } = await openDatabase(options);
+        try {
+          const report = await importElection(db, election, { fileName: file, sha256, slug: options.slug, groupColumn: options.groupColumn, dropVoterFields: options.dropVoterFields, actor: "cli" });
+          process.stdout.write(`imported ${basename(file)} as process ${report.processId} (/budget/p/${report.slug}): ${report.projects.toLocaleString("en-US")} projects, ${report.ballots.toLocaleString("en-US")} ballots\n`);
+        } finally {
+          await db.close();
+        }
+      });
+    });
+  pb.command("export")
+    .description("write a People's Budget process as a pabulib .pb file (stdout unless --out)")
+    .argument("<process>", "the process's id or short name")
+    .option("--data-dir <dir>", DATA_DIR_HELP)
+    .option("--out <file>", "write to this file instead of stdout")
+    .action(async (processId: string, options: { dataDir?: string; out?: string }) => {
+      await failOnOneLine("export", processId, async () => {
+        const { db } = await openDatabase(options);
+        try {
+          const { text } = await exportProcess(db, processId);
+          if (options.out) await writeFile(options.out, text);
+          else process.stdout.write(text);
+        } finally {
+          await db.close();
+        }
+      });
+    });
   return pb;
+}
+
+/** Runs a pb subcommand; any failure is one line on stderr (naming the file's line when the file is at fault), exit 1. */
+async function failOnOneLine(name: string, subject: string, run: () => Promise<void>): Promise<void> {
+  try {
+    await run();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException | null)?.code;
+    const message =
+      code === "ENOENT" ? `${subject}: no such file`
+      : code === "EACCES" ? `${subject}: permission denied`
+      : code === "EISDIR" ? `${subject} is a directory`
+      : error instanceof BudgetError ? (error.key === "budget.error.noProcess" ? `no People's Budget process '${subject}'` : budgetTranslator("en")(error.key, error.params))
+      : error instanceof Error ? error.message
+      : String(error);
+    process.stderr.write(`oversight pb ${name}: ${message.replace(/\s*\n\s*/g, " ")}\n`);
+    process.exitCode = 1;
+  }
 }
 
 async function runCount(file: string, options: CountCliOptions): Promise<void> {

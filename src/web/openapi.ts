@@ -1,3 +1,4 @@
+import { budgetOpenApiPaths } from "../budget/openapi.js";
 import { campaignOpenApiPaths } from "../campaign/openapi.js";
 import { reportsOpenApiPaths } from "../cases/reports/openapi.js";
 import { staffOpenApiPaths } from "../cases/staff-api.js";
@@ -12,7 +13,7 @@ export function openApiDocument() {
       version: "1.0.0",
       description: "Open records of police conduct. Public, read-only, rate-limited. Complainants' identities are never part of any answer.",
     },
-    paths: { ...recordsOpenApiPaths, ...staffOpenApiPaths, ...reportsOpenApiPaths, ...campaignOpenApiPaths },
+    paths: { ...recordsOpenApiPaths, ...staffOpenApiPaths, ...reportsOpenApiPaths, ...campaignOpenApiPaths, ...budgetOpenApiPaths },
     components: {
       schemas: { ...recordsOpenApiSchemas },
       securitySchemes: { session: { type: "apiKey", in: "cookie", name: "oversight_session", description: "Sign in at /login; send the CSRF token in x-csrf-token on every POST" } },

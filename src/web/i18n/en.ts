@@ -1,3 +1,4 @@
+import { budgetEn } from "../../budget/i18n.js";
 import { campaignEn } from "../../campaign/i18n.js";
 import { casesEn } from "../../cases/i18n.js";
 import { reportsEn } from "../../cases/reports/i18n.js";
@@ -6,6 +7,7 @@ import { reportsEn } from "../../cases/reports/i18n.js";
 export const en = {
   ...casesEn,
   ...campaignEn,
+  ...budgetEn,
   ...reportsEn,
   "site.name": "Oversight",
   "site.tagline": "Community-governed police accountability",

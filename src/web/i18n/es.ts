@@ -1,3 +1,4 @@
+import { budgetEs } from "../../budget/i18n.js";
 import { campaignEs } from "../../campaign/i18n.js";
 import { casesEs } from "../../cases/i18n.js";
 import { reportsEs } from "../../cases/reports/i18n.js";
@@ -7,6 +8,7 @@ import type { MessageKey } from "./en.js";
 export const es: Record<MessageKey, string> = {
   ...casesEs,
   ...campaignEs,
+  ...budgetEs,
   ...reportsEs,
   "site.name": "Oversight",
   "site.tagline": "Rendición de cuentas policial gobernada por la comunidad",
