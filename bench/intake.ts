@@ -12,6 +12,7 @@ import { createServer } from "node:net";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { jpegWithMetadata } from "../src/cases/evidence/fixtures.js";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const args = process.argv.slice(2);
@@ -23,13 +24,12 @@ const SECONDS = option("seconds", 20);
 const CONCURRENCY = option("concurrency", 16);
 const ENGINE = process.env.DATABASE_URL ? "postgres" : "pglite";
 
-/** A small real JPEG-shaped file (SOI … EOI) of about 200 KB, as a phone photo might be after upload resizing. */
+/**
+ * A real JPEG with EXIF (orientation, GPS) that the server must check and strip,
+ * the same fixture the evidence tests use.
+ */
 function evidenceBytes(): Uint8Array<ArrayBuffer> {
-  const bytes = new Uint8Array(new ArrayBuffer(200 * 1024));
-  bytes.set([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00]);
-  for (let i = 20; i < bytes.length - 2; i += 1) bytes[i] = (i * 31) & 0x7f;
-  bytes.set([0xff, 0xd9], bytes.length - 2);
-  return bytes;
+  return jpegWithMetadata();
 }
 
 async function freePort(): Promise<number> {
@@ -101,10 +101,10 @@ async function main() {
     console.log(JSON.stringify(summary));
     appendFileSync(join(ROOT, "bench/RESULTS.md"), [
       "",
-      `## Intake: complaint submissions with a 200 KB photo (${ENGINE}), ${new Date().toISOString().slice(0, 10)}`,
+      `## Intake: complaint submissions with a photo carrying EXIF and GPS (${ENGINE}), ${new Date().toISOString().slice(0, 10)}`,
       "",
       `Machine: ${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; Node ${process.version}. Command: \`npm run bench:intake\`.`,
-      `Each submission is a multipart POST /complaints/new over loopback HTTP (CSRF token, narrative, a category, an officer badge, one 200 KB image) to a real server process; ${CONCURRENCY} concurrent clients for ${summary.seconds} s after 30 warm-up submissions.`,
+      `Each submission is a multipart POST /complaints/new over loopback HTTP (CSRF token, narrative, a category, an officer badge, one JPEG with EXIF and GPS that the server type-checks, strips and stores with its chain of custody) to a real server process; ${CONCURRENCY} concurrent clients for ${summary.seconds} s after 30 warm-up submissions.`,
       "",
       "| engine | accepted | errors | submissions/s | p50 ms | p99 ms |",
       "|---|---|---|---|---|---|",
