@@ -4,6 +4,7 @@ import type { MiddlewareHandler } from "hono";
 import { auditRoutes } from "./audit/routes.js";
 import { budgetRoutes } from "./budget/routes.js";
 import { campaignRoutes } from "./campaign/routes.js";
+import { MAX_PETITION_REQUEST_BYTES, petitionAbuseCounter, petitionRoutes } from "./campaign/petitions/routes.js";
 import { caseRoutes } from "./cases/routes.js";
 import { staffApiRoutes } from "./cases/staff-api.js";
 import { reportRoutes } from "./cases/reports/routes.js";
@@ -47,8 +48,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const tooLarge = bodyLimit({ maxSize: MAX_INTAKE_BYTES, onError: (c) => answerError(c as Context<AppEnv>, new HttpError(413, "error.badRequest", `the request is larger than ${MAX_INTAKE_BYTES} bytes`)) });
   app.use("/complaints/new", tooLarge);
   app.use("/staff/cases/*", tooLarge);
+  app.use("/petitions/*", bodyLimit({ maxSize: MAX_PETITION_REQUEST_BYTES, onError: (c) => answerError(c as Context<AppEnv>, new HttpError(413, "error.badRequest", `the request is larger than ${MAX_PETITION_REQUEST_BYTES} bytes`)) }));
   app.use("*", loadSession(deps, sessionSecrets));
   app.use("/api/*", rateLimit(deps.config.apiRateLimit, clientAddress));
+  app.use("/petitions/*", petitionAbuseCounter());
   app.use("*", csrfProtection((c) => sessionSecrets.get(c.req.raw)));
 
   app.route("/", siteRoutes());
@@ -63,6 +66,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/", recordsRoutes());
   app.route("/", campaignRoutes());
   app.route("/", budgetRoutes());
+  app.route("/", petitionRoutes());
 
   app.notFound((c) => answerError(c as Context<AppEnv>, new HttpError(404, "error.notFound")));
   app.onError((error, c) => {

@@ -8,6 +8,8 @@ import { createLogger } from "./logger.js";
 import { loadSecret } from "./secret.js";
 import { seedKansasCity } from "./campaign/service.js";
 import { seedBudgetDemo, seedKansasCityBudget } from "./budget/seed.js";
+import { startPetitions } from "./campaign/petitions/runtime.js";
+import { seedKansasCityPetition } from "./campaign/petitions/seed.js";
 import { startOutboxWorker, type OutboxWorker } from "./outbox/index.js";
 import { startReminderJob } from "./cases/reminders.js";
 import { hasDemoContent, loadDemo } from "./records/demo.js";
@@ -38,6 +40,7 @@ export async function startServer(config: Config, options: { demo: boolean }): P
     await seedKansasCity(db);
     await seedKansasCityBudget(db);
     await seedBudgetDemo(db, { secret });
+    await seedKansasCityPetition(db);
   }
   const demo = await hasDemoContent(db);
   // Mail waits in the database-backed outbox; without SMTP_URL it stays queued until configured.
@@ -46,6 +49,7 @@ export async function startServer(config: Config, options: { demo: boolean }): P
     outbox = startOutboxWorker(db, { smtpUrl: config.smtpUrl, from: config.emailFrom!, intervalMs: config.outboxIntervalMs, logger: logger.child({ component: "outbox" }) });
   }
   const reminders = config.officeEmail ? startReminderJob(db, { to: config.officeEmail, intervalMs: 60 * 60_000, logger }) : undefined;
+  const petitions = startPetitions({ db, logger: logger.child({ component: "petitions" }) });
   const app = createApp({ db, config, logger, demo, secret });
   const server = await listen(app.fetch, config.port);
   const address = server.address();
@@ -56,7 +60,10 @@ export async function startServer(config: Config, options: { demo: boolean }): P
     url,
     db,
     async close() {
+      // Live-count streams stay open until ended; server.close() waits for every connection.
+      petitions.closeStreams();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await petitions.stop();
       await reminders?.stop();
       await outbox?.stop();
       await db.close();

@@ -2,12 +2,14 @@ import type { Actor } from "../web/context.js";
 import { forbidden } from "../web/errors.js";
 import { BUDGET_POLICY } from "../budget/policy.js";
 import { CAMPAIGN_POLICY } from "../campaign/policy.js";
+import { PETITIONS_POLICY } from "../campaign/petitions/policy.js";
 import type { Role } from "./roles.js";
 
 /** Every action the server checks, and the roles allowed to take it. */
 const POLICY = {
   ...CAMPAIGN_POLICY,
   ...BUDGET_POLICY,
+  ...PETITIONS_POLICY,
   "records.read": ["public", "admin", "intake", "investigator", "board_member", "organizer"],
   "records.import": ["admin"],
   "records.mergePeople": ["admin"],

@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { seedKansasCityPetition } from "../campaign/petitions/seed.js";
 import { seedKansasCity } from "../campaign/service.js";
 import { DATA_DIR_HELP, openDatabase } from "./shared.js";
 
@@ -17,6 +18,9 @@ export function seedCommand(): Command {
         console.log(added.length
           ? `Kansas City facts loaded: ${added.map(([table, n]) => `${n} ${table.replace(/^campaign_/, "").replace(/_/g, " ")}`).join(", ")}`
           : "Kansas City facts already loaded: nothing changed");
+        // The petition itself (signatures, counts) belongs to the petitions module; its facts come from KANSAS_CITY_PETITION.
+        const petition = await seedKansasCityPetition(db);
+        console.log(petition.created ? "Kansas City petition added" : "Kansas City petition already there: nothing changed");
       } finally {
         await db.close();
       }

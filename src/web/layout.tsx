@@ -56,6 +56,7 @@ function Header(props: PageProps) {
           <li><a href="/reports/complaints">{t("reports.nav")}</a></li>
           <li><a href="/campaign">{t("campaign.nav")}</a></li>
           <li><a href="/budget">{t("budget.nav.home")}</a></li>
+          <li><a href="/petitions">{t("petitions.nav")}</a></li>
           <li><a href="/data">{t("nav.data")}</a></li>
           <li><a href="/complaints/new">{t("nav.fileComplaint")}</a></li>
           {props.actor.kind === "user" && can(props.actor, "cases.read") ? <li><a href="/staff/cases">{t("staff.cases")}</a></li> : null}

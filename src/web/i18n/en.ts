@@ -1,5 +1,6 @@
 import { budgetEn } from "../../budget/i18n.js";
 import { campaignEn } from "../../campaign/i18n.js";
+import { petitionsEn } from "../../campaign/petitions/i18n.js";
 import { casesEn } from "../../cases/i18n.js";
 import { reportsEn } from "../../cases/reports/i18n.js";
 
@@ -8,6 +9,7 @@ export const en = {
   ...casesEn,
   ...campaignEn,
   ...budgetEn,
+  ...petitionsEn,
   ...reportsEn,
   "site.name": "Oversight",
   "site.tagline": "Community-governed police accountability",

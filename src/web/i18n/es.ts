@@ -1,5 +1,6 @@
 import { budgetEs } from "../../budget/i18n.js";
 import { campaignEs } from "../../campaign/i18n.js";
+import { petitionsEs } from "../../campaign/petitions/i18n.js";
 import { casesEs } from "../../cases/i18n.js";
 import { reportsEs } from "../../cases/reports/i18n.js";
 import type { MessageKey } from "./en.js";
@@ -9,6 +10,7 @@ export const es: Record<MessageKey, string> = {
   ...casesEs,
   ...campaignEs,
   ...budgetEs,
+  ...petitionsEs,
   ...reportsEs,
   "site.name": "Oversight",
   "site.tagline": "Rendición de cuentas policial gobernada por la comunidad",
