@@ -65,6 +65,25 @@ export interface StatementTiming {
   text: string;
   params: readonly unknown[];
   ms: number;
+  /** performance.now() when the statement was sent and when its answer arrived. */
+  start: number;
+  end: number;
+}
+
+/**
+ * PGlite runs one statement at a time, in the order sent, so a statement sent
+ * alongside others (Promise.all) waits for them: its own share is the time
+ * from the later of its start and the previous statement's end.
+ */
+export function exclusiveTimings(timings: readonly StatementTiming[]): StatementTiming[] {
+  let previousEnd = -Infinity;
+  return [...timings]
+    .sort((a, b) => a.end - b.end)
+    .map((timing) => {
+      const ms = timing.end - Math.max(timing.start, previousEnd);
+      previousEnd = timing.end;
+      return { ...timing, ms };
+    });
 }
 
 /**
@@ -81,7 +100,8 @@ export function timingDb(inner: Db, onStatement: (timing: StatementTiming) => vo
         try {
           return await target.query<T>(text, params);
         } finally {
-          onStatement({ text, params, ms: performance.now() - start });
+          const end = performance.now();
+          onStatement({ text, params, ms: end - start, start, end });
         }
       },
       async exec(text: string) {
@@ -89,7 +109,8 @@ export function timingDb(inner: Db, onStatement: (timing: StatementTiming) => vo
         try {
           await target.exec(text);
         } finally {
-          onStatement({ text, params: [], ms: performance.now() - start });
+          const end = performance.now();
+          onStatement({ text, params: [], ms: end - start, start, end });
         }
       },
     };
@@ -107,7 +128,8 @@ export function timingDb(inner: Db, onStatement: (timing: StatementTiming) => vo
       try {
         await inner.copyRows(originals.get(tx) ?? tx, table, columns, rows);
       } finally {
-        onStatement({ text: `COPY ${table} (${rows.length} rows)`, params: [], ms: performance.now() - start });
+        const end = performance.now();
+        onStatement({ text: `COPY ${table} (${rows.length} rows)`, params: [], ms: end - start, start, end });
       }
     },
     close: () => inner.close(),
@@ -129,18 +151,28 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Runs a command with inherited output; resolves with its exit code. */
-export function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+/** Runs a command with inherited output; resolves with its exit code. A step that hangs is stopped after timeoutMs. */
+export function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env, timeoutMs?: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: "inherit", env });
+    const timer = timeoutMs
+      ? setTimeout(() => {
+          log(`step ${args.filter((arg) => arg.startsWith("--worker") || !arg.startsWith("-")).slice(-2).join(" ")} ran over ${timeoutMs / 60_000} min: stopping it (pid ${child.pid})`);
+          child.kill("SIGTERM");
+          setTimeout(() => child.kill("SIGKILL"), 10_000).unref();
+        }, timeoutMs)
+      : null;
     child.on("error", reject);
-    child.on("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+    child.on("exit", (code, signal) => {
+      if (timer) clearTimeout(timer);
+      resolve(code ?? (signal ? 1 : 0));
+    });
   });
 }
 
 /** Re-runs this script (same node and tsx loader) as a child and reads the JSON it writes to --out. */
-export async function runSelf<T>(script: string, args: readonly string[], outFile: string, env: NodeJS.ProcessEnv = process.env): Promise<T> {
-  const code = await run(process.execPath, [...process.execArgv, script, ...args, "--out", outFile], env);
+export async function runSelf<T>(script: string, args: readonly string[], outFile: string, options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<T> {
+  const code = await run(process.execPath, [...process.execArgv, script, ...args, "--out", outFile], options.env ?? process.env, options.timeoutMs);
   if (code !== 0) throw new Error(`benchmark step ${args.join(" ")} exited with code ${code}`);
   return JSON.parse(await readFile(outFile, "utf8")) as T;
 }

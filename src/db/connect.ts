@@ -47,6 +47,9 @@ async function connectPglite(dataDir?: string): Promise<Db> {
       [NUMERIC_OID]: keepText,
     },
   });
+  // PGlite does not apply per-database settings (ALTER DATABASE … SET) to its session on reopen:
+  // set the name-search threshold here too (see migration 0004), or typo tolerance drops after a restart.
+  await pg.exec("SET pg_trgm.word_similarity_threshold = 0.35").catch(() => undefined);
   type PgliteLike = {
     query<T>(text: string, params?: unknown[], options?: { blob?: Blob }): Promise<{ rows: T[] }>;
     exec(text: string): Promise<unknown>;

@@ -73,3 +73,35 @@ describe(`JSON columns (${testEngine})`, () => {
     }
   });
 });
+
+describe(`name-search threshold (${testEngine})`, () => {
+  it("keeps typo tolerance (0.35) after the database is reopened", async () => {
+    if (testEngine === "postgres") {
+      const db = await openTestDb();
+      try {
+        // New connections take the per-database setting from migration 0004.
+        const rows = await Promise.all(Array.from({ length: 4 }, () => db.query<Record<string, string>>("SHOW pg_trgm.word_similarity_threshold")));
+        assert.ok(rows.every(([row]) => Object.values(row)[0] === "0.35"));
+      } finally {
+        await db.close();
+      }
+      return;
+    }
+    const { mkdtempSync, rmSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { connect } = await import("./connect.js");
+    const dir = mkdtempSync(join(tmpdir(), "oversight-reopen-"));
+    try {
+      const first = await connect({ dataDir: dir });
+      await migrate(first);
+      await first.close();
+      const again = await connect({ dataDir: dir });
+      const [row] = await again.query<Record<string, string>>("SHOW pg_trgm.word_similarity_threshold");
+      await again.close();
+      assert.equal(Object.values(row)[0], "0.35");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
