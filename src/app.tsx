@@ -20,7 +20,7 @@ import { ZodError } from "zod";
 import { badRequest, describeIssues, HttpError } from "./web/errors.js";
 import { pickLanguage, translator } from "./web/i18n/index.js";
 import { renderPage } from "./web/render.js";
-import { cacheControl, csrfProtection, rateLimit, securityHeaders, SESSION_COOKIE } from "./web/security.js";
+import { cacheControl, clientAddress, csrfProtection, rateLimit, securityHeaders, SESSION_COOKIE } from "./web/security.js";
 import { staticRoutes } from "./web/static.js";
 import { siteRoutes } from "./web/routes.js";
 
@@ -88,10 +88,6 @@ function loadSession(deps: AppDeps, secrets: WeakMap<Request, string>): Middlewa
   };
 }
 
-function clientAddress(c: Context): string {
-  const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
-  return incoming?.socket?.remoteAddress ?? "local";
-}
 
 /** The one place an error becomes an answer: JSON for the API, a page for people, no stack traces. */
 function answerError(c: Context<AppEnv>, error: HttpError | null) {

@@ -40,4 +40,10 @@ export function authorize(actor: Actor, action: Action): void {
   if (!can(actor, action)) throw forbidden();
 }
 
+/** The signed-in user, or a 403: for handlers that act as a named staff member. */
+export function requireUser(actor: Actor): Extract<Actor, { kind: "user" }> {
+  if (actor.kind !== "user") throw forbidden();
+  return actor;
+}
+
 export const policyActions = Object.keys(POLICY) as Action[];

@@ -4,7 +4,7 @@ import { ZodError } from "zod";
 import type { AppEnv } from "../web/context.js";
 import { describeIssues } from "../web/errors.js";
 import { renderPage } from "../web/render.js";
-import { isHttps, rateLimit } from "../web/security.js";
+import { clientAddress as clientKey, isHttps, rateLimit } from "../web/security.js";
 import { EvidenceError, evidenceFromFiles } from "./evidence/check.js";
 import { filesFromForm, intakeFromForm } from "./form.js";
 import { presentForComplainant } from "./present.js";
@@ -18,7 +18,6 @@ const CASE_ACCESS_MINUTES = 30;
 /** Largest intake request: the form plus up to five 20 MB files. */
 export const MAX_INTAKE_BYTES = 105 * 1024 * 1024;
 
-const clientKey = (c: Context) => (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress ?? "local";
 
 /** The public side of the complaints office: intake and the complainant's status page. */
 export function caseRoutes(): Hono<AppEnv> {

@@ -1,8 +1,8 @@
 import { Hono, type Context } from "hono";
 import { z } from "zod";
-import { authorize, can } from "../auth/authorize.js";
+import { authorize, can, requireUser } from "../auth/authorize.js";
 import type { Actor, AppEnv } from "../web/context.js";
-import { badRequest, describeIssues, forbidden } from "../web/errors.js";
+import { badRequest, describeIssues } from "../web/errors.js";
 import { parseParam } from "../web/validate.js";
 import { uuidSchema } from "../records/schema.js";
 import { submitComplaint } from "./service.js";
@@ -12,11 +12,7 @@ import { deadlineDashboard, staffCaseView } from "./staff-view.js";
 
 type User = Extract<Actor, { kind: "user" }>;
 
-function userOf(c: Context<AppEnv>): User {
-  const actor = c.get("actor");
-  if (actor.kind !== "user") throw forbidden();
-  return actor;
-}
+const userOf = (c: Context<AppEnv>) => requireUser(c.get("actor"));
 
 async function jsonBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
   let raw: unknown;

@@ -1,8 +1,8 @@
 import { Hono, type Context } from "hono";
 import { ZodError } from "zod";
-import { authorize, can } from "../auth/authorize.js";
+import { authorize, can, requireUser } from "../auth/authorize.js";
 import type { Actor, AppEnv } from "../web/context.js";
-import { describeIssues, forbidden, HttpError } from "../web/errors.js";
+import { describeIssues, HttpError } from "../web/errors.js";
 import { renderPage } from "../web/render.js";
 import { parseParam } from "../web/validate.js";
 import { uuidSchema } from "../records/schema.js";
@@ -23,11 +23,7 @@ type Body = Record<string, string | File | (string | File)[]>;
 const text = (body: Body, key: string) => (typeof body[key] === "string" ? (body[key] as string) : "");
 const checked = (body: Body, key: string) => text(body, key) === "1";
 
-function userOf(c: Context<AppEnv>): Extract<Actor, { kind: "user" }> {
-  const actor = c.get("actor");
-  if (actor.kind !== "user") throw forbidden();
-  return actor;
-}
+const userOf = (c: Context<AppEnv>) => requireUser(c.get("actor"));
 
 /** The office's staff pages. Every handler checks the actor's role; every page is private. */
 export function staffRoutes(): Hono<AppEnv> {

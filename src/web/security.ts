@@ -110,3 +110,9 @@ export function rateLimit(perMinute: number, clientKey: (c: Context) => string):
     await next();
   };
 }
+
+/** The client's socket address, the key for per-address limits ("local" under app.request in tests). */
+export function clientAddress(c: Context): string {
+  const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
+  return incoming?.socket?.remoteAddress ?? "local";
+}
