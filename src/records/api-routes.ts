@@ -68,7 +68,7 @@ export function recordsApiRoutes(): Hono<AppEnv> {
     const complaints = await service.searchComplaints(db(c), parseQuery(c, complaintQuerySchema));
     return c.json({
       officers: { total: officers.total, items: officers.items.map(present.presentOfficerListItem) },
-      complaints: { total: complaints.total, items: complaints.items.map(present.presentComplaintListItem) },
+      complaints: { total: complaints.total, totalExact: complaints.totalExact, items: complaints.items.map(present.presentComplaintListItem) },
     });
   });
 
@@ -93,8 +93,8 @@ function answerList<Row extends { total: number }, Out extends Record<string, un
     url.searchParams.set("page", String(n));
     return `<${url.pathname}${url.search}>`;
   };
-  if (page.page < lastPage) links.push(`${pageUrl(page.page + 1)}; rel="next"`);
+  if (page.page < lastPage || !page.totalExact) links.push(`${pageUrl(page.page + 1)}; rel="next"`);
   if (page.page > 1) links.push(`${pageUrl(page.page - 1)}; rel="prev"`);
   if (links.length) c.header("Link", links.join(", "));
-  return c.json({ items, total: page.total, page: page.page, perPage: page.perPage, pages: lastPage });
+  return c.json({ items, total: page.total, totalExact: page.totalExact, page: page.page, perPage: page.perPage, pages: lastPage });
 }

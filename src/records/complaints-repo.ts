@@ -10,6 +10,8 @@ export interface ComplaintFilters {
   agency: string;
   limit: number;
   offset: number;
+  /** Stop counting matches here: an exact count of every match of a common word costs more than the page itself. */
+  countUpTo: number;
 }
 
 export interface ComplaintListRow {
@@ -24,6 +26,7 @@ export interface ComplaintListRow {
   categories: string[];
   allegation_count: number;
   sustained_count: number;
+  /** Matches counted, at most countUpTo. */
   total: number;
 }
 
@@ -31,12 +34,17 @@ export interface ComplaintListRow {
  * Complaints by full text (websearch syntax: words, "phrases", -exclusions) and
  * filters. Allegation-level filters (category, finding, unit) match a complaint
  * when any of its allegations matches.
+ *
+ * The page is chosen first (newest first, read in order from
+ * complaints_on_date_idx), and only its rows get their allegations summarised.
+ * Slashes are spaces, as in the indexed text ("Operation/Personnel").
  */
 export function searchComplaints(db: Queryable, f: ComplaintFilters): Promise<ComplaintListRow[]> {
   return db.query<ComplaintListRow>(
-    `WITH matches AS (
-       SELECT c.id FROM complaints c JOIN agencies ag ON ag.id = c.agency_id
-        WHERE ($1 = '' OR c.search @@ websearch_to_tsquery('english', $1))
+    `WITH matches AS NOT MATERIALIZED (
+       SELECT c.id, coalesce(c.incident_date, c.received_date) AS on_date, c.external_id
+         FROM complaints c JOIN agencies ag ON ag.id = c.agency_id
+        WHERE ($1 = '' OR c.search @@ websearch_to_tsquery('english', translate($1, '/', ' ')))
           AND ($6 = '' OR ag.slug = $6)
           AND ($4::int IS NULL OR extract(year FROM coalesce(c.incident_date, c.received_date)) = $4::int)
           AND ($2 = '' AND $3 = '' AND $5 = '' OR EXISTS (
@@ -44,18 +52,20 @@ export function searchComplaints(db: Queryable, f: ComplaintFilters): Promise<Co
                    AND ($2 = '' OR a.category ILIKE $2)
                    AND ($3 = '' OR a.final_finding = $3)
                    AND ($5 = '' OR a.unit_at_time ILIKE $5)))
-     ), counted AS (SELECT count(*)::int AS total FROM matches)
+     ), page AS (
+       SELECT id FROM matches ORDER BY on_date DESC NULLS LAST, external_id LIMIT $7 OFFSET $8
+     )
      SELECT c.id, c.external_id, ag.slug AS agency_slug, ag.name AS agency_name, c.received_date, c.incident_date, c.closed_date, c.case_type,
-            coalesce(al.categories, '{}') AS categories, coalesce(al.n, 0) AS allegation_count, coalesce(al.sustained, 0) AS sustained_count, counted.total
-       FROM matches m JOIN complaints c ON c.id = m.id JOIN agencies ag ON ag.id = c.agency_id CROSS JOIN counted
+            coalesce(al.categories, '{}') AS categories, coalesce(al.n, 0) AS allegation_count, coalesce(al.sustained, 0) AS sustained_count,
+            (SELECT count(*)::int FROM (SELECT 1 FROM matches LIMIT $9) counted) AS total
+       FROM page JOIN complaints c ON c.id = page.id JOIN agencies ag ON ag.id = c.agency_id
        LEFT JOIN LATERAL (
          SELECT array_agg(DISTINCT a.category) FILTER (WHERE a.category IS NOT NULL) AS categories, count(*)::int AS n,
                 count(*) FILTER (WHERE a.final_finding = 'sustained')::int AS sustained
            FROM allegations a WHERE a.complaint_id = c.id
        ) al ON true
-      ORDER BY coalesce(c.incident_date, c.received_date) DESC NULLS LAST, c.external_id
-      LIMIT $7 OFFSET $8`,
-    [f.q, f.category, f.finding, f.year, f.unit, f.agency, f.limit, f.offset],
+      ORDER BY coalesce(c.incident_date, c.received_date) DESC NULLS LAST, c.external_id`,
+    [f.q, f.category, f.finding, f.year, f.unit, f.agency, f.limit, f.offset, f.countUpTo],
   );
 }
 

@@ -21,9 +21,10 @@ export async function refreshDerived(tx: Queryable): Promise<void> {
        WHERE p.merged_into IS NULL
        GROUP BY p.id, h.agency_id
     )
-    INSERT INTO person_stats (person_id, agency_id, complaint_count, allegation_count, sustained_count, complaint_percentile)
+    INSERT INTO person_stats (person_id, agency_id, complaint_count, allegation_count, sustained_count, complaint_percentile, peer_count)
     SELECT person_id, agency_id, complaint_count, allegation_count, sustained_count,
-           round((100 * percent_rank() OVER (PARTITION BY agency_id ORDER BY complaint_count))::numeric, 2)
+           round((100 * percent_rank() OVER (PARTITION BY agency_id ORDER BY complaint_count))::numeric, 2),
+           count(*) OVER (PARTITION BY agency_id)
       FROM counts;
     DELETE FROM person_badges;
     INSERT INTO person_badges (person_id, agency_id, badge)

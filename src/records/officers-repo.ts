@@ -199,14 +199,20 @@ export interface CoAccusedRow {
   shared_complaints: number;
 }
 
-/** People named on the same complaints, most shared first. */
+/**
+ * People named on the same complaints, most shared first. Starts from the
+ * officer's distinct complaints and each other officer once per complaint, so a
+ * complaint with many allegations is not joined allegation by allegation.
+ */
 export function coAccusedOf(db: Queryable, personId: string, limit = 20): Promise<CoAccusedRow[]> {
   return db.query<CoAccusedRow>(
-    `SELECT p.id, p.full_name, count(DISTINCT other.complaint_id)::int AS shared_complaints
-       FROM allegations mine
-       JOIN allegations other ON other.complaint_id = mine.complaint_id AND other.person_id <> mine.person_id
-       JOIN people p ON p.id = other.person_id
-      WHERE mine.person_id = $1
+    `WITH mine AS (SELECT DISTINCT complaint_id FROM allegations WHERE person_id = $1),
+          pairs AS (
+            SELECT DISTINCT other.complaint_id, other.person_id
+              FROM mine JOIN allegations other ON other.complaint_id = mine.complaint_id
+             WHERE other.person_id <> $1)
+     SELECT p.id, p.full_name, count(*)::int AS shared_complaints
+       FROM pairs JOIN people p ON p.id = pairs.person_id
       GROUP BY p.id, p.full_name ORDER BY shared_complaints DESC, p.full_name LIMIT $2`,
     [personId, limit],
   );
@@ -225,8 +231,7 @@ export interface PersonStatsRow {
 export async function statsOf(db: Queryable, personId: string): Promise<PersonStatsRow | undefined> {
   const [row] = await db.query<PersonStatsRow>(
     `SELECT s.complaint_count, s.allegation_count, s.sustained_count, s.complaint_percentile::text AS complaint_percentile,
-            ag.slug AS agency_slug, ag.name AS agency_name,
-            (SELECT count(*)::int FROM person_stats peer WHERE peer.agency_id IS NOT DISTINCT FROM s.agency_id) AS peers
+            ag.slug AS agency_slug, ag.name AS agency_name, s.peer_count AS peers
        FROM person_stats s LEFT JOIN agencies ag ON ag.id = s.agency_id WHERE s.person_id = $1`,
     [personId],
   );

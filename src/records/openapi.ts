@@ -43,6 +43,6 @@ export const recordsOpenApiPaths = {
 
 export const recordsOpenApiSchemas = {
   Finding: { type: "string", enum: ["sustained", "not_sustained", "exonerated", "unfounded", "no_affidavit", "closed_no_finding", "pending", "other"] },
-  Page: { type: "object", properties: { items: { type: "array", items: { type: "object" } }, total: { type: "integer" }, page: { type: "integer" }, perPage: { type: "integer" }, pages: { type: "integer" } } },
+  Page: { type: "object", properties: { items: { type: "array", items: { type: "object" } }, total: { type: "integer", description: "matches; a lower bound when totalExact is false (complaint search stops counting 1,000 past the page)" }, totalExact: { type: "boolean" }, page: { type: "integer" }, perPage: { type: "integer" }, pages: { type: "integer" } } },
   Error: { type: "object", properties: { error: { type: "object", properties: { status: { type: "integer" }, message: { type: "string" }, detail: { type: "string" } } } } },
 };

@@ -80,7 +80,7 @@ export function recordsPageRoutes(): Hono<AppEnv> {
     const t = c.get("t");
     return renderPage(c, t("complaints.title"), (
       <ComplaintSearch t={t} lang={c.get("lang")} query={query} rawQuery={rawQuery(c)} items={page.items.map(present.presentComplaintListItem)}
-        total={page.total} pages={Math.max(1, Math.ceil(page.total / page.perPage))} agencies={agencies} />
+        total={page.total} totalExact={page.totalExact} pages={Math.max(1, Math.ceil(page.total / page.perPage))} agencies={agencies} />
     ));
   });
 

@@ -18,14 +18,25 @@ export const isEmpty = (db: Db) => databaseIsEmpty(db);
 
 export interface Page<T> {
   items: T[];
+  /** Matches in all; a lower bound when totalExact is false. */
   total: number;
+  totalExact: boolean;
   page: number;
   perPage: number;
 }
 
-function paged<T extends { total: number }>(rows: T[], query: { page: number; per_page: number }): Page<T> {
-  return { items: rows, total: rows[0]?.total ?? 0, page: query.page, perPage: query.per_page };
+function paged<T extends { total: number }>(rows: T[], query: { page: number; per_page: number }, countedUpTo = Infinity): Page<T> {
+  const counted = rows[0]?.total ?? 0;
+  const totalExact = counted < countedUpTo;
+  return { items: rows, total: totalExact ? counted : countedUpTo - 1, totalExact, page: query.page, perPage: query.per_page };
 }
+
+/**
+ * Complaint search counts at most this many matches past the page it shows
+ * ("more than 1,000"): counting every complaint with a common word costs far
+ * more than finding the page, and no reader pages through them all.
+ */
+const COMPLAINT_COUNT_AHEAD = 1000;
 
 export async function searchOfficers(db: Db, query: OfficerQuery) {
   const rows = await officers.searchOfficers(db, {
@@ -54,11 +65,13 @@ export async function officerProfile(db: Db, id: string) {
 export type OfficerProfile = NonNullable<Awaited<ReturnType<typeof officerProfile>>>;
 
 export async function searchComplaints(db: Db, query: ComplaintQuery) {
+  const offset = (query.page - 1) * query.per_page;
+  const countUpTo = offset + COMPLAINT_COUNT_AHEAD + 1;
   const rows = await complaints.searchComplaints(db, {
     q: query.q, category: query.category, finding: query.finding, year: query.year, unit: query.unit, agency: query.agency,
-    limit: query.per_page, offset: (query.page - 1) * query.per_page,
+    limit: query.per_page, offset, countUpTo,
   });
-  return paged(rows, query);
+  return paged(rows, query, countUpTo);
 }
 
 export async function complaintDetail(db: Db, id: string) {

@@ -12,6 +12,8 @@ export interface ComplaintSearchProps {
   rawQuery: URLSearchParams;
   items: PresentedComplaintItem[];
   total: number;
+  /** False when counting stopped early: the total is then a lower bound. */
+  totalExact: boolean;
   pages: number;
   agencies: { slug: string; name: string }[];
 }
@@ -42,7 +44,7 @@ export function ComplaintSearch(props: ComplaintSearchProps) {
         <input type="hidden" name="lang" value={props.lang} />
         <button type="submit">{t("common.search")}</button>
       </form>
-      <p role="status">{t("common.results", { count: formatNumber(props.total, props.lang) })}</p>
+      <p role="status">{t(props.totalExact ? "common.results" : "common.resultsMoreThan", { count: formatNumber(props.total, props.lang) })}</p>
       <Downloads apiPath="/api/v1/complaints" query={props.rawQuery} t={t} />
       {props.items.length === 0 ? <p>{t("complaints.noResults")}</p> : (
         <div class="table-scroll" tabindex={0} role="region" aria-label={t("common.scrollTable")}><table>
@@ -60,7 +62,7 @@ export function ComplaintSearch(props: ComplaintSearchProps) {
           ))}</tbody>
         </table></div>
       )}
-      <Pager page={query.page} pages={props.pages} query={props.rawQuery} path="/complaints" t={t} />
+      <Pager page={query.page} pages={props.pages} more={!props.totalExact} query={props.rawQuery} path="/complaints" t={t} />
     </>
   );
 }

@@ -32,18 +32,20 @@ export function Downloads({ apiPath, query, t }: { apiPath: string; query: URLSe
   );
 }
 
-export function Pager({ page, pages, query, path, t }: { page: number; pages: number; query: URLSearchParams; path: string; t: Translate }) {
-  if (pages <= 1) return null;
+/** Previous/next links; `more` when the page count is a lower bound (shown as "40+"). */
+export function Pager({ page, pages, more = false, query, path, t }: { page: number; pages: number; more?: boolean; query: URLSearchParams; path: string; t: Translate }) {
+  if (pages <= 1 && !more) return null;
   const link = (n: number) => {
     const params = new URLSearchParams(query);
     params.set("page", String(n));
     return `${path}?${params}`;
   };
+  const label = t("common.page", { page, pages: more ? `${pages}+` : pages });
   return (
-    <nav class="pager" aria-label={t("common.page", { page, pages })}>
+    <nav class="pager" aria-label={label}>
       {page > 1 ? <a href={link(page - 1)} rel="prev">{t("common.previous")}</a> : null}
-      <span>{t("common.page", { page, pages })}</span>
-      {page < pages ? <a href={link(page + 1)} rel="next">{t("common.next")}</a> : null}
+      <span>{label}</span>
+      {page < pages || more ? <a href={link(page + 1)} rel="next">{t("common.next")}</a> : null}
     </nav>
   );
 }

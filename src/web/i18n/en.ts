@@ -43,6 +43,7 @@ export const en = {
   "common.none": "None recorded.",
   "common.source": "Source",
   "common.results": "{count} results",
+  "common.resultsMoreThan": "More than {count} results",
   "common.unknown": "Unknown",
   "auth.title": "Sign in",
   "auth.email": "Email",

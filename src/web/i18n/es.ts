@@ -44,6 +44,7 @@ export const es: Record<MessageKey, string> = {
   "common.none": "No hay registros.",
   "common.source": "Fuente",
   "common.results": "{count} resultados",
+  "common.resultsMoreThan": "Más de {count} resultados",
   "common.unknown": "Desconocido",
   "auth.title": "Iniciar sesión",
   "auth.email": "Correo electrónico",
