@@ -1,6 +1,16 @@
 import type { Role } from "../auth/roles.js";
 import type { Deadline } from "./deadlines.js";
-import type { staffCaseView } from "./staff-view.js";
+import { actorUserId, type staffCaseView } from "./staff-view.js";
+
+/** Who did something on a case, as staff pages and the staff API show it: a name, never a bare account id. */
+export type StaffActor = { kind: "user"; id: string | null; name: string | null } | { kind: "complainant" } | { kind: "system" };
+
+export function presentActor(actor: string, names: ReadonlyMap<string, string>): StaffActor {
+  if (actor === "complainant") return { kind: "complainant" };
+  if (!actor.startsWith("user:")) return { kind: "system" };
+  const id = actorUserId(actor);
+  return { kind: "user", id, name: id ? names.get(id) ?? null : null };
+}
 
 /**
  * A case as staff see it. Who complained is shown only to roles that work the
@@ -35,7 +45,7 @@ export function presentCaseForStaff(view: Awaited<ReturnType<typeof staffCaseVie
       finalFinding: a.final_finding, finalPenalty: a.final_penalty, deviated: a.deviated,
     })),
     // Notes and messages can name the complainant: only roles that may know who filed see their text.
-    events: view.events.map((e) => ({ at: e.at, actor: e.actor, kind: e.kind, from: e.from_state, to: e.to_state, body: canSeeIdentity || e.body?.startsWith("state.") ? e.body : null, toComplainant: e.visible_to_complainant })),
+    events: view.events.map((e) => ({ at: e.at, actor: presentActor(e.actor, view.names), kind: e.kind, from: e.from_state, to: e.to_state, body: canSeeIdentity || e.body?.startsWith("state.") ? e.body : null, toComplainant: e.visible_to_complainant })),
     tolling: view.tolling.map((t) => ({ id: t.id, kind: t.kind, startsOn: t.starts_on, endsOn: t.ends_on })),
     panel: view.panel ?? [],
     votes: role === "board_member" || role === "admin" ? view.votes.map((v) => ({ allegationId: v.allegation_id, memberId: v.member_id, vote: v.vote, recused: v.recused })) : [],

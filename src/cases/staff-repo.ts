@@ -80,3 +80,17 @@ export function listFlags(tx: Queryable) {
 export function boardMembers(tx: Queryable): Promise<{ id: string; name: string }[]> {
   return tx.query("SELECT id, display_name AS name FROM users WHERE role = 'board_member' AND disabled_at IS NULL ORDER BY display_name");
 }
+
+/**
+ * How staff accounts are named on case pages: the display name, or the email
+ * when the name is blank. Disabled accounts keep their name, since history
+ * must still say who did what.
+ */
+export async function staffNames(tx: Queryable, ids: string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await tx.query<{ id: string; name: string }>(
+    "SELECT id, COALESCE(NULLIF(btrim(display_name), ''), email) AS name FROM users WHERE id = ANY($1::uuid[])",
+    [ids],
+  );
+  return new Map(rows.map((row) => [row.id, row.name]));
+}

@@ -24,7 +24,26 @@ export async function staffCaseView(db: Db, caseId: string, now = new Date()) {
     classifiedAt: found.classified_at, finalDecisionAt: finalAt, contactable: !!complainant?.contact_ok && !!(complainant.email || complainant.phone),
     tolling: tolling.map((t) => ({ startsOn: t.starts_on, endsOn: t.ends_on })),
   }, window, now);
-  return { case: found, people, officers, allegations, events, tolling, panel, votes, deadlines, nextStates: nextStates(found.state) };
+  const names = await staffRepo.staffNames(db, staffIdsIn(events));
+  return { case: found, people, officers, allegations, events, tolling, panel, votes, deadlines, names, nextStates: nextStates(found.state) };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The account behind an event's actor ("user:<id>"), or null for the complainant, the system or a malformed id. */
+export function actorUserId(actor: string): string | null {
+  const id = actor.startsWith("user:") ? actor.slice(5) : "";
+  return UUID.test(id) ? id.toLowerCase() : null;
+}
+
+/** Every staff account a case's history mentions, so the page can name them. */
+function staffIdsIn(events: repo.EventRow[]): string[] {
+  const ids = new Set<string>();
+  for (const event of events) {
+    const id = actorUserId(event.actor);
+    if (id) ids.add(id);
+  }
+  return [...ids];
 }
 
 export interface DashboardRow {

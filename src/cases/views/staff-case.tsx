@@ -2,7 +2,7 @@ import type { JSX } from "hono/jsx/jsx-runtime";
 import type { MessageKey, Translate } from "../../web/i18n/index.js";
 import { FINDINGS } from "../../records/vocab.js";
 import { BOARD_VOTES } from "../board.js";
-import type { StaffCase } from "../staff-present.js";
+import type { StaffActor, StaffCase } from "../staff-present.js";
 
 export interface StaffCaseProps {
   t: Translate;
@@ -205,8 +205,19 @@ function History({ t, view }: StaffCaseProps) {
   return (
     <section aria-labelledby="history"><h2 id="history">{t("staff.history")}</h2>
       <ol class="history">{view.events.map((e) => (
-        <li><span class="source">{e.at.slice(0, 16)} · {e.actor} · {e.kind}{e.from ? ` ${e.from} → ${e.to}` : ""}{e.toComplainant ? " · ✉" : ""}</span>{e.body ? <><br />{/^state\./.test(e.body) ? t(e.body as MessageKey) : e.body}</> : null}</li>
+        <li><span class="source">{e.at.slice(0, 16)} · <span class="actor">{actorLabel(t, e.actor)}</span> · {eventLabel(t, e.kind)}{e.from ? ` ${stateLabel(t, e.from)} → ${stateLabel(t, e.to)}` : ""}{e.toComplainant ? " · ✉" : ""}</span>{e.body ? <><br />{/^state\./.test(e.body) ? t(e.body as MessageKey) : e.body}</> : null}</li>
       ))}</ol>
     </section>
   );
 }
+
+/** A staff member by name; the complainant and the system by role, in the reader's language. */
+export function actorLabel(t: Translate, actor: StaffActor): string {
+  if (actor.kind === "complainant") return t("staff.actor.complainant");
+  if (actor.kind === "system") return t("staff.actor.system");
+  return actor.name ?? t("staff.actor.unknown");
+}
+
+const EVENT_KINDS = ["received", "transition", "note", "message", "acknowledged", "contacted", "referral", "final_decision", "complainant_message"] as const;
+const eventLabel = (t: Translate, kind: string) => ((EVENT_KINDS as readonly string[]).includes(kind) ? t(`staff.event.${kind}` as MessageKey) : kind);
+const stateLabel = (t: Translate, state: string | null) => (state ? t(`state.${state}` as MessageKey) : "—");
