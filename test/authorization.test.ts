@@ -15,10 +15,14 @@ const STAFF: Who[] = ["admin", "intake", "investigator", "board_member"];
 const EVERYONE: Who[] = ["anonymous", "complainant", ...ROLES];
 
 interface RouteRule {
-  method: "GET" | "POST";
+  method: "GET" | "POST" | "PUT" | "PATCH";
   path: string;
   allowed: Who[];
   body?: Record<string, string>;
+  /** Sent as JSON with the CSRF header, as an API script would. */
+  json?: unknown;
+  /** Puts the data back before each role's attempt, for rules whose allowed attempts change it. */
+  reset?: () => Promise<void>;
 }
 
 /**
@@ -96,6 +100,11 @@ describe(`authorization: every route for every role (${testEngine})`, () => {
     { method: "POST", path: `/api/v1/staff/cases/${ids.otherCase}/votes`, allowed: ["board_member"] },
     { method: "POST", path: `/api/v1/staff/cases/${ids.otherCase}/final-decisions`, allowed: ["admin"] },
     { method: "POST", path: "/api/v1/staff/reinstatements", allowed: ["admin"] },
+    // Office settings: admins only. The bodies are refused by validation, so nothing changes.
+    { method: "GET", path: "/staff/settings", allowed: ["admin"] },
+    { method: "POST", path: "/staff/settings", allowed: ["admin"], body: { discipline_window: "2y" } },
+    { method: "GET", path: "/api/v1/staff/settings", allowed: ["admin"] },
+    { method: "PATCH", path: "/api/v1/staff/settings", allowed: ["admin"], json: { discipline_window: "2y" } },
   ];
 
   it("allows exactly the roles in the table, for every route", async () => {
@@ -103,8 +112,12 @@ describe(`authorization: every route for every role (${testEngine})`, () => {
     for (const rule of rules()) {
       for (const who of EVERYONE) {
         const session = sessions.get(who)!;
+        await rule.reset?.();
         const init: RequestInit = { method: rule.method, headers: { cookie: session.cookie } };
-        if (rule.method === "POST") {
+        if (rule.json !== undefined) {
+          init.body = JSON.stringify(rule.json);
+          Object.assign(init.headers as Record<string, string>, { "content-type": "application/json", "x-csrf-token": session.csrf });
+        } else if (rule.method !== "GET") {
           init.body = new URLSearchParams({ ...rule.body, _csrf: session.csrf });
           (init.headers as Record<string, string>)["content-type"] = "application/x-www-form-urlencoded";
         }

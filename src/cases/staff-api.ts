@@ -9,6 +9,7 @@ import { submitComplaint } from "./service.js";
 import * as staff from "./staff-service.js";
 import { presentCaseForStaff } from "./staff-present.js";
 import { deadlineDashboard, staffCaseView } from "./staff-view.js";
+import { settingsApiRoutes, settingsOpenApiPaths } from "./settings-routes.js";
 
 type User = Extract<Actor, { kind: "user" }>;
 
@@ -38,6 +39,7 @@ export function staffApiRoutes(): Hono<AppEnv> {
     c.res.headers.set("Cache-Control", "no-store");
   });
   const db = (c: Context<AppEnv>) => c.get("deps").db;
+  app.route("/", settingsApiRoutes());
   const who = (user: User) => `user:${user.id}`;
 
   app.get("/api/v1/staff/cases", async (c) => c.json({ items: await deadlineDashboard(db(c)) }));
@@ -94,6 +96,7 @@ const staffRef = (summary: string, body?: Record<string, unknown>) => ({
 
 /** Staff API paths for /api/openapi.json. */
 export const staffOpenApiPaths = {
+  ...settingsOpenApiPaths,
   "/api/v1/staff/cases": {
     get: { summary: "Open cases with their clocks, most urgent first (staff)", security: [{ session: [] }], responses: { "200": { description: "Cases" }, "403": { description: "Not staff" } } },
     post: { summary: "Enter a complaint taken by phone, mail or in person (admin, intake)", security: [{ session: [] }], responses: { "201": { description: "Case number and receipt" } } },

@@ -14,7 +14,8 @@ import { formatReceipt } from "./receipts.js";
 import { submitComplaint } from "./service.js";
 import * as staff from "./staff-service.js";
 import { presentCaseForStaff } from "./staff-present.js";
-import { deadlineDashboard, staffCaseView } from "./staff-view.js";
+import { deadlineDashboard, disciplineWindow, staffCaseView } from "./staff-view.js";
+import { settingsPageRoutes } from "./settings-routes.js";
 import { Dashboard } from "./views/dashboard.js";
 import { FiledView, IntakeForm } from "./views/intake.js";
 import { StaffCaseView } from "./views/staff-case.js";
@@ -38,11 +39,12 @@ export function staffRoutes(): Hono<AppEnv> {
     await next();
   });
   const db = (c: Context<AppEnv>) => c.get("deps").db;
+  app.route("/", settingsPageRoutes());
 
   app.get("/staff/cases", async (c) => {
     const actor = userOf(c);
-    const [rows, flags] = await Promise.all([deadlineDashboard(db(c)), staff.listReinstatementFlags(db(c))]);
-    return renderPage(c, c.get("t")("staff.cases"), <Dashboard t={c.get("t")} rows={rows} canEnter={can(actor, "cases.enter")} flags={flags} />);
+    const [rows, flags, window] = await Promise.all([deadlineDashboard(db(c)), staff.listReinstatementFlags(db(c)), disciplineWindow(db(c))]);
+    return renderPage(c, c.get("t")("staff.cases"), <Dashboard t={c.get("t")} rows={rows} canEnter={can(actor, "cases.enter")} flags={flags} window={window} canChangeSettings={can(actor, "cases.settings")} />);
   });
 
   app.get("/staff/cases/new", (c) => {

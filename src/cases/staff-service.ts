@@ -4,6 +4,7 @@ import type { Db, Queryable } from "../db/db.js";
 import { HttpError } from "../web/errors.js";
 import { BOARD_TO_RECORD_FINDING, BOARD_VOTES, DEFAULT_DISCIPLINE_MATRIX, tally, type BoardVote } from "./board.js";
 import { publishCase } from "./publish.js";
+import { saveOfficeSettings } from "./settings-service.js";
 import { notifyComplainant } from "./notify.js";
 import * as repo from "./repo.js";
 import { transitionSchema } from "./schema.js";
@@ -250,12 +251,7 @@ export async function reportReinstatement(db: Db, actor: string, personId: strin
 export const listReinstatementFlags = (db: Db) => staffRepo.listFlags(db);
 export const listBoardMembers = (db: Db) => staffRepo.boardMembers(db);
 
-export const settingsSchema = z.object({ discipline_window: z.enum(["180d", "1y", "18m"]) });
-
+/** Sets the discipline window alone; the settings page saves the window and the matrix together (settings-service.ts). */
 export async function setDisciplineWindow(db: Db, actor: string, window: string) {
-  const parsed = settingsSchema.parse({ discipline_window: window });
-  await db.transaction(async (tx) => {
-    await repo.setSetting(tx, "discipline_window", parsed.discipline_window);
-    await appendAudit(tx, { actor, action: "office.settings", entity: "office", data: parsed });
-  });
+  await saveOfficeSettings(db, actor, { discipline_window: window });
 }

@@ -2,11 +2,12 @@ import type { Db } from "../db/db.js";
 import { HttpError } from "../web/errors.js";
 import { computeDeadlines, type Deadline, type DisciplineWindow } from "./deadlines.js";
 import * as repo from "./repo.js";
+import { officeSettings } from "./settings-service.js";
 import * as staffRepo from "./staff-repo.js";
 import { nextStates } from "./workflow.js";
 
 export async function disciplineWindow(db: Db): Promise<DisciplineWindow> {
-  return (await repo.getSetting<DisciplineWindow>(db, "discipline_window")) ?? "1y";
+  return (await officeSettings(db)).disciplineWindow;
 }
 
 /** Everything about one case that staff pages need, with its clocks. */

@@ -18,7 +18,7 @@ export interface StaffClient {
   /** POST a form (the CSRF field is added). */
   form(path: string, fields: Record<string, string | string[]>): Promise<Response>;
   /** Send JSON with the CSRF header, as an API script would. */
-  json(method: "POST" | "PUT", path: string, body: unknown): Promise<Response>;
+  json(method: "POST" | "PUT" | "PATCH", path: string, body: unknown): Promise<Response>;
 }
 
 /** Creates the account and signs it in through the real /login form. */

@@ -1,12 +1,18 @@
 import type { MessageKey, Translate } from "../../web/i18n/index.js";
+import type { DisciplineWindow } from "../deadlines.js";
 import type { DashboardRow } from "../staff-view.js";
 
 /** Open cases, most urgent first, with every clock's state. */
-export function Dashboard({ t, rows, canEnter, flags }: { t: Translate; rows: DashboardRow[]; canEnter: boolean; flags: { id: string; full_name: string; case_number: string; case_id: string; reported_on: string; reasons: string }[] }) {
+export function Dashboard({ t, rows, canEnter, flags, window, canChangeSettings }: {
+  t: Translate; rows: DashboardRow[]; canEnter: boolean; flags: { id: string; full_name: string; case_number: string; case_id: string; reported_on: string; reasons: string }[];
+  /** The discipline window the clocks below are computed with. */
+  window: DisciplineWindow; canChangeSettings: boolean;
+}) {
   return (
     <>
       <h1>{t("staff.cases")}</h1>
       {canEnter ? <p><a class="button" href="/staff/cases/new">{t("staff.newCase")}</a></p> : null}
+      <p data-testid="window">{t("staff.settings.window")}: {t(`staff.settings.window.${window}` as MessageKey)}{canChangeSettings ? <> · <a href="/staff/settings">{t("staff.settings.change")}</a></> : null}</p>
       {flags.length ? (
         <section aria-labelledby="flags" class="error-box">
           <h2 id="flags">{t("staff.flags")}</h2>
