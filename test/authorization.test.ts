@@ -34,13 +34,22 @@ describe(`authorization: every route for every role (${testEngine})`, () => {
   let site: Awaited<ReturnType<typeof createTestApp>>;
   const sessions = new Map<Who, { cookie: string; csrf: string }>();
   let ids: { case: string; otherCase: string; allegation: string; officer: string; person: string; complaint: string; caseOfficer: string; photo: string; document: string };
+  const userIds = new Map<Role, string>();
+  /** Cases for the assignment rows: another investigator's, the signed-in investigator's own, and a free one. */
+  let assignment: { othersCase: string; ownCase: string; freeCase: string; otherInvestigator: string };
 
   before(async () => {
     site = await createTestApp();
     await loadDemo(site.db);
     for (const role of ROLES) {
-      await createUser(site.db, { email: `${role}@example.org`, displayName: role, password: `${role} password 123`, role }, "test");
+      userIds.set(role, await createUser(site.db, { email: `${role}@example.org`, displayName: role, password: `${role} password 123`, role }, "test"));
     }
+    assignment = {
+      othersCase: (await submitComplaint(site.db, TEST_SECRET, { narrative: "A case another investigator works.", anonymous: true }, null)).caseId,
+      ownCase: (await submitComplaint(site.db, TEST_SECRET, { narrative: "A case the investigator works.", anonymous: true }, null)).caseId,
+      freeCase: (await submitComplaint(site.db, TEST_SECRET, { narrative: "A case nobody works yet.", anonymous: true }, null)).caseId,
+      otherInvestigator: await createUser(site.db, { email: "investigator2@example.org", displayName: "Second investigator", password: "investigator2 password", role: "investigator" }, "test"),
+    };
     const mine = await submitComplaint(site.db, TEST_SECRET, { narrative: "My complaint about a stop.", categories: ["discourtesy"], officers: [{ badge: "1" }], anonymous: true }, null);
     const other = await submitComplaint(site.db, TEST_SECRET, { narrative: "Someone else's complaint.", anonymous: true }, null);
     const [allegation] = await caseRepo.allegationsOf(site.db, mine.caseId);
@@ -105,7 +114,31 @@ describe(`authorization: every route for every role (${testEngine})`, () => {
     { method: "POST", path: "/staff/settings", allowed: ["admin"], body: { discipline_window: "2y" } },
     { method: "GET", path: "/api/v1/staff/settings", allowed: ["admin"] },
     { method: "PATCH", path: "/api/v1/staff/settings", allowed: ["admin"], json: { discipline_window: "2y" } },
+    // Assignment: intake and admins assign anyone; an investigator only takes a free case or gives back their own,
+    // so on another investigator's case number they are refused. Each attempt starts from the same assignments.
+    { method: "GET", path: "/staff/cases?mine=1", allowed: STAFF },
+    { method: "GET", path: "/api/v1/staff/cases?mine=1", allowed: STAFF },
+    ...assignmentRules(),
   ];
+
+  function assignmentRules(): RouteRule[] {
+    const investigator = userIds.get("investigator")!;
+    const reset = async () => {
+      await site.db.query("UPDATE cases SET assigned_to = $2 WHERE id = $1", [assignment.othersCase, assignment.otherInvestigator]);
+      await site.db.query("UPDATE cases SET assigned_to = $2 WHERE id = $1", [assignment.ownCase, investigator]);
+      await site.db.query("UPDATE cases SET assigned_to = NULL WHERE id = $1", [assignment.freeCase]);
+    };
+    const attempts: { caseId: string; to: string | null; allowed: Who[] }[] = [
+      { caseId: assignment.othersCase, to: investigator, allowed: ["admin", "intake"] },
+      { caseId: assignment.othersCase, to: null, allowed: ["admin", "intake"] },
+      { caseId: assignment.ownCase, to: null, allowed: ["admin", "intake", "investigator"] },
+      { caseId: assignment.freeCase, to: investigator, allowed: ["admin", "intake", "investigator"] },
+    ];
+    return attempts.flatMap(({ caseId, to, allowed }) => [
+      { method: "POST" as const, path: `/staff/cases/${caseId}/assignment`, allowed, body: { user_id: to ?? "" }, reset },
+      { method: "PUT" as const, path: `/api/v1/staff/cases/${caseId}/assignment`, allowed, json: { userId: to }, reset },
+    ]);
+  }
 
   it("allows exactly the roles in the table, for every route", async () => {
     const wrong: string[] = [];

@@ -19,6 +19,8 @@ const POLICY = {
   "cases.readIdentity": ["admin", "intake", "investigator"],
   "cases.enter": ["admin", "intake"],
   "cases.work": ["admin", "intake", "investigator"],
+  // Assign any case to anyone eligible; investigators (cases.work) only take or give back their own.
+  "cases.assign": ["admin", "intake"],
   "cases.vote": ["board_member"],
   "cases.decide": ["admin"],
   "cases.settings": ["admin"],

@@ -78,11 +78,13 @@ export interface EventRow {
   to_state: string | null;
   body: string | null;
   visible_to_complainant: boolean;
+  /** The staff member the event is about (an assignment), if any. */
+  subject_user: string | null;
 }
 
 export function eventsOf(tx: Queryable, caseId: string, onlyVisible = false): Promise<EventRow[]> {
   return tx.query<EventRow>(
-    `SELECT id, at, actor, kind, from_state, to_state, body, visible_to_complainant FROM case_events
+    `SELECT id, at, actor, kind, from_state, to_state, body, visible_to_complainant, subject_user FROM case_events
       WHERE case_id = $1 ${onlyVisible ? "AND visible_to_complainant" : ""} ORDER BY at, id`,
     [caseId],
   );
@@ -162,17 +164,20 @@ export interface CaseListRow {
   contactable: boolean;
   has_force: boolean;
   final_at: string | null;
+  assigned_to: string | null;
 }
 
-/** Every case with what the deadline dashboard needs, newest first. */
-export function listCases(tx: Queryable, onlyOpen: boolean): Promise<CaseListRow[]> {
+/** Every case with what the deadline dashboard needs, newest first; only one staff member's with `assignedTo`. */
+export function listCases(tx: Queryable, onlyOpen: boolean, filter: { assignedTo?: string } = {}): Promise<CaseListRow[]> {
+  const where = [onlyOpen ? "c.state NOT IN ('closed', 'closed_no_finding', 'referred_out')" : "", filter.assignedTo ? "c.assigned_to = $1" : ""].filter(Boolean);
   return tx.query<CaseListRow>(
-    `SELECT c.id, c.case_number, c.state, c.channel, c.received_at, c.incident_date, c.acknowledged_at, c.first_contact_at, c.classified_at, c.anonymous,
+    `SELECT c.id, c.case_number, c.state, c.channel, c.received_at, c.incident_date, c.acknowledged_at, c.first_contact_at, c.classified_at, c.anonymous, c.assigned_to,
             EXISTS (SELECT 1 FROM case_people p WHERE p.case_id = c.id AND p.role = 'complainant' AND p.contact_ok AND (p.email IS NOT NULL OR p.phone IS NOT NULL)) AS contactable,
             EXISTS (SELECT 1 FROM case_allegations a WHERE a.case_id = c.id AND a.is_force) AS has_force,
             (SELECT min(e.at) FROM case_events e WHERE e.case_id = c.id AND e.kind = 'final_decision') AS final_at
-       FROM cases c ${onlyOpen ? "WHERE c.state NOT IN ('closed', 'closed_no_finding', 'referred_out')" : ""}
+       FROM cases c ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
       ORDER BY c.received_at DESC`,
+    filter.assignedTo ? [filter.assignedTo] : [],
   );
 }
 

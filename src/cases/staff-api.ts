@@ -3,7 +3,8 @@ import { z } from "zod";
 import { authorize, can, requireUser } from "../auth/authorize.js";
 import type { Actor, AppEnv } from "../web/context.js";
 import { badRequest, describeIssues } from "../web/errors.js";
-import { parseParam } from "../web/validate.js";
+import { parseParam, parseQuery } from "../web/validate.js";
+import { assignCase } from "./assignment-service.js";
 import { uuidSchema } from "../records/schema.js";
 import { submitComplaint } from "./service.js";
 import * as staff from "./staff-service.js";
@@ -42,7 +43,20 @@ export function staffApiRoutes(): Hono<AppEnv> {
   app.route("/", settingsApiRoutes());
   const who = (user: User) => `user:${user.id}`;
 
-  app.get("/api/v1/staff/cases", async (c) => c.json({ items: await deadlineDashboard(db(c)) }));
+  app.get("/api/v1/staff/cases", async (c) => {
+    const { mine } = parseQuery(c, z.object({ mine: z.enum(["0", "1"]).optional() }));
+    return c.json({ items: await deadlineDashboard(db(c), new Date(), mine === "1" ? { assignedTo: userOf(c).id } : {}) });
+  });
+
+  // Intake and admins assign anyone eligible; investigators only take a free case or give back their own.
+  app.put("/api/v1/staff/cases/:id/assignment", async (c) => {
+    const user = userOf(c);
+    authorize(user, "cases.work");
+    const caseId = parseParam(c, "id", uuidSchema);
+    const { userId } = await jsonBody(c, z.object({ userId: z.string().uuid().nullable() }));
+    const result = await assignCase(db(c), { id: user.id, scope: can(user, "cases.assign") ? "any" : "self" }, caseId, userId);
+    return c.json({ ok: true, result });
+  });
 
   app.get("/api/v1/staff/cases/:id", async (c) => {
     const user = userOf(c);
@@ -98,7 +112,11 @@ const staffRef = (summary: string, body?: Record<string, unknown>) => ({
 export const staffOpenApiPaths = {
   ...settingsOpenApiPaths,
   "/api/v1/staff/cases": {
-    get: { summary: "Open cases with their clocks, most urgent first (staff)", security: [{ session: [] }], responses: { "200": { description: "Cases" }, "403": { description: "Not staff" } } },
+    get: {
+      summary: "Open cases with their clocks and assignee, most urgent first (staff)", security: [{ session: [] }],
+      parameters: [{ name: "mine", in: "query", required: false, schema: { type: "string", enum: ["0", "1"] }, description: "1: only the cases assigned to you" }],
+      responses: { "200": { description: "Cases" }, "403": { description: "Not staff" } },
+    },
     post: { summary: "Enter a complaint taken by phone, mail or in person (admin, intake)", security: [{ session: [] }], responses: { "201": { description: "Case number and receipt" } } },
   },
   "/api/v1/staff/cases/{id}": { get: { summary: "One case as your role may see it", security: [{ session: [] }], parameters: [{ name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } }], responses: { "200": { description: "The case" }, "404": { description: "No such case" } } } },
@@ -108,6 +126,21 @@ export const staffOpenApiPaths = {
   "/api/v1/staff/cases/{id}/tolling": staffRef("Pause the discipline clock", { kind: { type: "string", enum: ["criminal_case", "waiver", "litigation"] }, starts_on: { type: "string", format: "date" }, ends_on: { type: "string", format: "date" } }),
   "/api/v1/staff/cases/{id}/panel": staffRef("Set the board panel (admin)", { members: { type: "array", items: { type: "string", format: "uuid" } } }),
   "/api/v1/staff/cases/{id}/votes": staffRef("A panel member's vote or recusal on one allegation", { allegation_id: { type: "string" }, vote: { type: "string" }, recused: { type: "boolean" } }),
+  "/api/v1/staff/cases/{id}/assignment": {
+    put: {
+      summary: "Assign the case to an active investigator or administrator, or clear it with null (admin, intake; an investigator may take an unassigned case or give back their own)",
+      security: [{ session: [] }],
+      parameters: [{ name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } }],
+      requestBody: { required: true, content: { "application/json": { schema: { type: "object", required: ["userId"], properties: { userId: { type: ["string", "null"], format: "uuid" } } } } } },
+      responses: {
+        "200": { description: "The assignee now; changed is false when it was already so. The assignee is emailed unless they assigned themselves" },
+        "400": { description: "userId is not a user id or null" },
+        "403": { description: "Your role may not make this assignment" },
+        "404": { description: "No such case" },
+        "409": { description: "The user is not an active investigator or administrator, or the case is closed" },
+      },
+    },
+  },
   "/api/v1/staff/cases/{id}/final-decisions": staffRef("The department's final decision on one allegation (admin)", { allegation_id: { type: "string" }, final_finding: { type: "string" }, final_penalty: { type: "string" } }),
   "/api/v1/staff/reinstatements": { post: { summary: "The department reports an officer reinstated; flags open cases (admin)", security: [{ session: [] }], responses: { "200": { description: "Flags raised" } } } },
 };

@@ -37,6 +37,7 @@ export function presentCaseForStaff(view: Awaited<ReturnType<typeof staffCaseVie
     acknowledgedAt: c.acknowledged_at,
     firstContactAt: c.first_contact_at,
     publishedComplaint: c.published_complaint,
+    assignedTo: c.assigned_to ? { id: c.assigned_to, name: view.names.get(c.assigned_to) ?? null } : null,
     people: canSeeIdentity ? view.people.map((p) => ({ id: p.id, role: p.role, name: p.name, email: p.email, phone: p.phone, address: p.address, contactOk: p.contact_ok, notes: p.notes })) : [],
     officers: view.officers.map((o) => ({ id: o.id, personId: o.person_id, name: o.name, badge: o.badge, vehicle: o.vehicle, description: o.description })),
     allegations: view.allegations.map((a) => ({
@@ -45,7 +46,8 @@ export function presentCaseForStaff(view: Awaited<ReturnType<typeof staffCaseVie
       finalFinding: a.final_finding, finalPenalty: a.final_penalty, deviated: a.deviated,
     })),
     // Notes and messages can name the complainant: only roles that may know who filed see their text.
-    events: view.events.map((e) => ({ at: e.at, actor: presentActor(e.actor, view.names), kind: e.kind, from: e.from_state, to: e.to_state, body: canSeeIdentity || e.body?.startsWith("state.") ? e.body : null, toComplainant: e.visible_to_complainant })),
+    events: view.events.map((e) => ({ at: e.at, actor: presentActor(e.actor, view.names), kind: e.kind,
+      about: e.subject_user ? { id: e.subject_user, name: view.names.get(e.subject_user) ?? null } : null, from: e.from_state, to: e.to_state, body: canSeeIdentity || e.body?.startsWith("state.") ? e.body : null, toComplainant: e.visible_to_complainant })),
     tolling: view.tolling.map((t) => ({ id: t.id, kind: t.kind, startsOn: t.starts_on, endsOn: t.ends_on })),
     panel: view.panel ?? [],
     votes: role === "board_member" || role === "admin" ? view.votes.map((v) => ({ allegationId: v.allegation_id, memberId: v.member_id, vote: v.vote, recused: v.recused })) : [],

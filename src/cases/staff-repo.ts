@@ -94,3 +94,33 @@ export async function staffNames(tx: Queryable, ids: string[]): Promise<Map<stri
   );
   return new Map(rows.map((row) => [row.id, row.name]));
 }
+
+/** Roles that may be given a case to work: investigators, and admins who investigate. */
+export const ASSIGNABLE_ROLES = ["investigator", "admin"] as const;
+
+/** Active accounts a case can be assigned to, by name. */
+export function assignableStaff(tx: Queryable): Promise<{ id: string; name: string; role: string }[]> {
+  return tx.query(
+    `SELECT id, COALESCE(NULLIF(btrim(display_name), ''), email) AS name, role FROM users
+      WHERE role = ANY($1::text[]) AND disabled_at IS NULL ORDER BY lower(COALESCE(NULLIF(btrim(display_name), ''), email)), id`,
+    [ASSIGNABLE_ROLES],
+  );
+}
+
+export interface StaffAccount {
+  id: string;
+  name: string;
+  email: string;
+  role: string;
+  active: boolean;
+  language: string | null;
+}
+
+/** One account as the assignment rules and its email need it. */
+export async function staffAccount(tx: Queryable, id: string): Promise<StaffAccount | undefined> {
+  const [row] = await tx.query<StaffAccount>(
+    `SELECT id, COALESCE(NULLIF(btrim(display_name), ''), email) AS name, email, role, disabled_at IS NULL AS active, language FROM users WHERE id = $1`,
+    [id],
+  );
+  return row;
+}

@@ -16,6 +16,7 @@ import * as staff from "./staff-service.js";
 import { presentCaseForStaff } from "./staff-present.js";
 import { deadlineDashboard, disciplineWindow, staffCaseView } from "./staff-view.js";
 import { settingsPageRoutes } from "./settings-routes.js";
+import { ASSIGNABLE_ROLES, assignCase, listAssignableStaff } from "./assignment-service.js";
 import { Dashboard } from "./views/dashboard.js";
 import { FiledView, IntakeForm } from "./views/intake.js";
 import { StaffCaseView } from "./views/staff-case.js";
@@ -25,6 +26,8 @@ const text = (body: Body, key: string) => (typeof body[key] === "string" ? (body
 const checked = (body: Body, key: string) => text(body, key) === "1";
 
 const userOf = (c: Context<AppEnv>) => requireUser(c.get("actor"));
+/** Whether cases can be assigned to this account, so "mine" means something to them. */
+const mayBeAssigned = (actor: Extract<Actor, { kind: "user" }>) => (ASSIGNABLE_ROLES as readonly string[]).includes(actor.role);
 
 /** The office's staff pages. Every handler checks the actor's role; every page is private. */
 export function staffRoutes(): Hono<AppEnv> {
@@ -43,8 +46,12 @@ export function staffRoutes(): Hono<AppEnv> {
 
   app.get("/staff/cases", async (c) => {
     const actor = userOf(c);
-    const [rows, flags, window] = await Promise.all([deadlineDashboard(db(c)), staff.listReinstatementFlags(db(c)), disciplineWindow(db(c))]);
-    return renderPage(c, c.get("t")("staff.cases"), <Dashboard t={c.get("t")} rows={rows} canEnter={can(actor, "cases.enter")} flags={flags} window={window} canChangeSettings={can(actor, "cases.settings")} />);
+    const mine = c.req.query("mine") === "1";
+    const [rows, flags, window] = await Promise.all([deadlineDashboard(db(c), new Date(), mine ? { assignedTo: actor.id } : {}), staff.listReinstatementFlags(db(c)), disciplineWindow(db(c))]);
+    return renderPage(c, c.get("t")("staff.cases"), (
+      <Dashboard t={c.get("t")} rows={rows} canEnter={can(actor, "cases.enter")} flags={flags} window={window} canChangeSettings={can(actor, "cases.settings")}
+        filter={mayBeAssigned(actor) ? (mine ? "mine" : "all") : null} />
+    ));
   });
 
   app.get("/staff/cases/new", (c) => {
@@ -87,6 +94,10 @@ export function staffRoutes(): Hono<AppEnv> {
   action("tolling", (c, actor, id, body) => (authorize(actor, "cases.work"), staff.addTolling(db(c), who(actor), id, { kind: text(body, "kind") as never, starts_on: text(body, "starts_on"), ends_on: text(body, "ends_on") })));
   action("panel", (c, actor, id, body) => (authorize(actor, "cases.decide"), staff.assignBoardPanel(db(c), who(actor), id, ([] as unknown[]).concat(body.members ?? []).flatMap((value) => String(value).split(",")).map((s) => s.trim()).filter(Boolean))));
   action("vote", (c, actor, id, body) => (authorize(actor, "cases.vote"), staff.castVote(db(c), actor.id, id, { allegation_id: text(body, "allegation_id"), vote: checked(body, "recused") ? null : (text(body, "vote") as never), recused: checked(body, "recused") })));
+  action("assignment", (c, actor, id, body) => {
+    authorize(actor, "cases.work");
+    return assignCase(db(c), { id: actor.id, scope: can(actor, "cases.assign") ? "any" : "self" }, id, text(body, "user_id").trim() || null);
+  });
   action("final", (c, actor, id, body) => (authorize(actor, "cases.decide"), staff.recordFinalDecision(db(c), who(actor), id, { allegation_id: text(body, "allegation_id"), final_finding: text(body, "final_finding") as never, final_penalty: text(body, "final_penalty") })));
   app.post("/staff/cases/:id/allegations/:allegation", async (c) => {
     const actor = userOf(c);
@@ -120,10 +131,11 @@ async function showCase(c: Context<AppEnv>, error?: string, status: 200 | 400 | 
   // Original file names only for roles that may know who complained.
   const evidence = await evidenceForCase(c.get("deps").db, caseId, { names: identity });
   const boardMembers = can(actor, "cases.decide") ? await staff.listBoardMembers(c.get("deps").db) : undefined;
+  const assignable = can(actor, "cases.assign") ? await listAssignableStaff(c.get("deps").db) : undefined;
   const t = c.get("t");
   return renderPage(c, t("staff.caseTitle", { number: view.caseNumber }), (
-    <StaffCaseView t={t} view={view} csrfToken={c.get("csrfToken")} userId={actor.id} error={error} boardMembers={boardMembers}
+    <StaffCaseView t={t} view={view} csrfToken={c.get("csrfToken")} userId={actor.id} error={error} boardMembers={boardMembers} assignable={assignable}
       evidence={<EvidenceList lang={c.get("lang")} caseId={caseId} items={evidence} full={can(actor, "cases.work")} csrfToken={c.get("csrfToken")} />}
-      can={{ work: can(actor, "cases.work"), vote: can(actor, "cases.vote"), decide: can(actor, "cases.decide"), identity }} />
+      can={{ work: can(actor, "cases.work"), vote: can(actor, "cases.vote"), decide: can(actor, "cases.decide"), identity, assign: can(actor, "cases.assign"), claim: can(actor, "cases.work") && mayBeAssigned(actor) }} />
   ), status);
 }

@@ -25,7 +25,7 @@ export async function staffCaseView(db: Db, caseId: string, now = new Date()) {
     classifiedAt: found.classified_at, finalDecisionAt: finalAt, contactable: !!complainant?.contact_ok && !!(complainant.email || complainant.phone),
     tolling: tolling.map((t) => ({ startsOn: t.starts_on, endsOn: t.ends_on })),
   }, window, now);
-  const names = await staffRepo.staffNames(db, staffIdsIn(events));
+  const names = await staffRepo.staffNames(db, [...staffIdsIn(events), ...(found.assigned_to ? [found.assigned_to] : [])]);
   return { case: found, people, officers, allegations, events, tolling, panel, votes, deadlines, names, nextStates: nextStates(found.state) };
 }
 
@@ -43,6 +43,7 @@ function staffIdsIn(events: repo.EventRow[]): string[] {
   for (const event of events) {
     const id = actorUserId(event.actor);
     if (id) ids.add(id);
+    if (event.subject_user) ids.add(event.subject_user);
   }
   return [...ids];
 }
@@ -53,16 +54,24 @@ export interface DashboardRow {
   state: string;
   receivedAt: string;
   hasForce: boolean;
+  /** Who works the case, by name. */
+  assignedTo: { id: string; name: string } | null;
   deadlines: Deadline[];
 }
 
-/** Open cases with their clocks, the most urgent first: what is overdue, then what is due soonest. */
-export async function deadlineDashboard(db: Db, now = new Date()): Promise<DashboardRow[]> {
-  const cases = await repo.listCases(db, true);
-  const tolling = await repo.tollingForCases(db, cases.map((c) => c.id));
-  const window = await disciplineWindow(db);
+/**
+ * Open cases with their clocks, the most urgent first: what is overdue, then
+ * what is due soonest. With `assignedTo`, only that staff member's cases.
+ */
+export async function deadlineDashboard(db: Db, now = new Date(), filter: { assignedTo?: string } = {}): Promise<DashboardRow[]> {
+  const cases = await repo.listCases(db, true, filter);
+  const [tolling, window, names] = await Promise.all([
+    repo.tollingForCases(db, cases.map((c) => c.id)), disciplineWindow(db),
+    staffRepo.staffNames(db, [...new Set(cases.flatMap((c) => (c.assigned_to ? [c.assigned_to] : [])))]),
+  ]);
   const rows = cases.map((c) => ({
     id: c.id, caseNumber: c.case_number, state: c.state, receivedAt: c.received_at, hasForce: c.has_force,
+    assignedTo: c.assigned_to ? { id: c.assigned_to, name: names.get(c.assigned_to) ?? "" } : null,
     deadlines: computeDeadlines({
       receivedAt: c.received_at, incidentDate: c.incident_date, acknowledgedAt: c.acknowledged_at, firstContactAt: c.first_contact_at,
       classifiedAt: c.classified_at, finalDecisionAt: c.final_at, contactable: c.contactable,

@@ -373,7 +373,7 @@ describe(`a complaint from a phone to a public record (${engine})`, { timeout: 1
     const row = page.locator("main table tbody tr").filter({ has: page.getByRole("link", { name: story.caseNumber, exact: true }) });
     assert.equal(await row.count(), 1, "the new case is on the dashboard");
     const headers = (await page.locator("main table thead th").allTextContents()).map(squash);
-    assert.deepEqual(headers, [en["cases.caseNumber"], en["staff.state"], en["cases.received"], en["staff.deadline.acknowledgement"], en["staff.deadline.first_contact"], en["staff.deadline.classification"], en["staff.deadline.discipline"]]);
+    assert.deepEqual(headers, [en["cases.caseNumber"], en["staff.state"], en["cases.received"], en["staff.deadline.acknowledgement"], en["staff.deadline.first_contact"], en["staff.deadline.classification"], en["staff.deadline.discipline"], en["staff.assignedColumn"]]);
     const cells = await row.locator("th, td").evaluateAll((nodes) => nodes.map((node) => ({ text: (node as HTMLElement).innerText.replace(/\s+/g, " ").trim(), className: node.className, due: node.querySelector(".source")?.textContent?.trim() ?? null })));
     assert.equal(cells[0].text, `${story.caseNumber} · ${en["staff.force"]}`, "the row marks the force allegation");
     assert.equal(cells[1].text, en["state.received"]);
@@ -388,6 +388,7 @@ describe(`a complaint from a phone to a public record (${engine})`, { timeout: 1
     }
     assert.equal(cells[6].className, "deadline due", "the discipline window runs from the incident");
     assert.ok((cells[6].due ?? "") > isoDay(new Date()), `the discipline window ends after today (${cells[6].due})`);
+    assert.equal(cells[7].text, "—", "nobody is assigned the new case yet");
     story.caseUrl = await row.getByRole("link", { name: story.caseNumber, exact: true }).getAttribute("href") ?? undefined;
     assert.match(story.caseUrl ?? "", new RegExp(`^/staff/cases/${UUID}$`));
     await inspect(page, "staff-dashboard-en-desktop");

@@ -9,12 +9,15 @@ export interface StaffCaseProps {
   view: StaffCase;
   csrfToken: string;
   userId: string;
-  can: { work: boolean; vote: boolean; decide: boolean; identity: boolean };
+  /** assign: any case to anyone eligible (intake, admins); claim: take an unassigned case or give back one's own (investigators). */
+  can: { work: boolean; vote: boolean; decide: boolean; identity: boolean; assign: boolean; claim: boolean };
   error?: string;
   /** The case's evidence list (EvidenceList from ../evidence/views.js). */
   evidence?: JSX.Element;
   /** Active board members, for the panel form (admins only). */
   boardMembers?: { id: string; name: string }[];
+  /** Active investigators and admins, for the assignment form (can.assign only). */
+  assignable?: { id: string; name: string; role: string }[];
 }
 
 const findingLabel = (t: Translate, finding: string | null) => (finding ? t(`finding.${finding}` as MessageKey) : "—");
@@ -30,6 +33,7 @@ export function StaffCaseView(props: StaffCaseProps) {
       {props.error ? <p class="error-box" role="alert">{props.error}</p> : null}
       <p><strong>{t("staff.state")}:</strong> <span data-testid="state">{t(`state.${view.state}` as MessageKey)}</span>
         {view.publishedComplaint ? <> · <a href={`/complaints/${view.publishedComplaint}`}>{t("staff.published")}</a></> : null}</p>
+      <Assignment {...props} />
       <Clocks {...props} />
       {props.can.work ? <Transitions {...props} /> : null}
       <section aria-labelledby="narrative"><h2 id="narrative">{t("staff.narrative")}</h2><p class="narrative">{view.narrative}</p>
@@ -43,6 +47,37 @@ export function StaffCaseView(props: StaffCaseProps) {
       <Board {...props} />
       <History {...props} />
     </>
+  );
+}
+
+function Assignment({ t, view, csrfToken, can, userId, assignable = [] }: StaffCaseProps) {
+  const current = view.assignedTo;
+  const currentName = current ? current.name ?? t("staff.actor.unknown") : null;
+  // A current assignee who is no longer eligible stays selectable, so saving the form never drops them by accident.
+  const options = current && !assignable.some((s) => s.id === current.id) ? [{ id: current.id, name: currentName!, role: "" }, ...assignable] : assignable;
+  const roleLabel = (role: string) => (role === "investigator" || role === "admin" ? ` (${t(`staff.role.${role}`)})` : "");
+  return (
+    <section aria-labelledby="assignment"><h2 id="assignment">{t("staff.assign.title")}</h2>
+      <p>{t("staff.assign.current")}: <strong data-testid="assignee">{currentName ?? t("staff.assign.nobody")}</strong></p>
+      {can.assign ? (
+        <form method="post" action={`/staff/cases/${view.id}/assignment`} class="inline">
+          <Csrf token={csrfToken} />
+          <label>{t("staff.assign.to")}
+            <select name="user_id">
+              <option value="" selected={!current}>{t("staff.assign.nobody")}</option>
+              {options.map((s) => <option value={s.id} selected={current?.id === s.id}>{s.name}{roleLabel(s.role)}</option>)}
+            </select>
+          </label>
+          <button type="submit">{t("staff.assign.save")}</button>
+        </form>
+      ) : can.claim && (!current || current.id === userId) ? (
+        <form method="post" action={`/staff/cases/${view.id}/assignment`} class="inline">
+          <Csrf token={csrfToken} />
+          <input type="hidden" name="user_id" value={current ? "" : userId} />
+          <button type="submit">{current ? t("staff.assign.giveBack") : t("staff.assign.take")}</button>
+        </form>
+      ) : null}
+    </section>
   );
 }
 
@@ -205,7 +240,7 @@ function History({ t, view }: StaffCaseProps) {
   return (
     <section aria-labelledby="history"><h2 id="history">{t("staff.history")}</h2>
       <ol class="history">{view.events.map((e) => (
-        <li><span class="source">{e.at.slice(0, 16)} · <span class="actor">{actorLabel(t, e.actor)}</span> · {eventLabel(t, e.kind)}{e.from ? ` ${stateLabel(t, e.from)} → ${stateLabel(t, e.to)}` : ""}{e.toComplainant ? " · ✉" : ""}</span>{e.body ? <><br />{/^state\./.test(e.body) ? t(e.body as MessageKey) : e.body}</> : null}</li>
+        <li><span class="source">{e.at.slice(0, 16)} · <span class="actor">{actorLabel(t, e.actor)}</span> · {eventLabel(t, e.kind, e.about?.name)}{e.from ? ` ${stateLabel(t, e.from)} → ${stateLabel(t, e.to)}` : ""}{e.toComplainant ? " · ✉" : ""}</span>{e.body ? <><br />{/^state\./.test(e.body) ? t(e.body as MessageKey) : e.body}</> : null}</li>
       ))}</ol>
     </section>
   );
@@ -218,6 +253,7 @@ export function actorLabel(t: Translate, actor: StaffActor): string {
   return actor.name ?? t("staff.actor.unknown");
 }
 
-const EVENT_KINDS = ["received", "transition", "note", "message", "acknowledged", "contacted", "referral", "final_decision", "complainant_message"] as const;
-const eventLabel = (t: Translate, kind: string) => ((EVENT_KINDS as readonly string[]).includes(kind) ? t(`staff.event.${kind}` as MessageKey) : kind);
+const EVENT_KINDS = ["received", "transition", "note", "message", "acknowledged", "contacted", "referral", "final_decision", "complainant_message", "assigned", "unassigned"] as const;
+const eventLabel = (t: Translate, kind: string, about?: string | null) =>
+  (EVENT_KINDS as readonly string[]).includes(kind) ? t(`staff.event.${kind}` as MessageKey, { name: about ?? t("staff.actor.unknown") }) : kind;
 const stateLabel = (t: Translate, state: string | null) => (state ? t(`state.${state}` as MessageKey) : "—");
