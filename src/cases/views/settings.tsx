@@ -53,12 +53,15 @@ export function SettingsPage({ t, csrfToken, values, problems = [], saved }: Set
         <fieldset aria-describedby="window-hint" aria-invalid={windowProblem ? "true" : undefined}>
           <legend>{t("staff.settings.window")}</legend>
           <p class="hint" id="window-hint">{t("staff.settings.windowHint")}</p>
-          {DISCIPLINE_WINDOWS.map((window) => (
-            <label class="check"><input type="radio" name="discipline_window" value={window} checked={values.window === window} /> {t(`staff.settings.window.${window}` as MessageKey)}</label>
-          ))}
+          <div class="form-stack">
+            {DISCIPLINE_WINDOWS.map((window) => (
+              <label class="check"><input type="radio" name="discipline_window" value={window} checked={values.window === window} /> {t(`staff.settings.window.${window}` as MessageKey)}</label>
+            ))}
+          </div>
         </fieldset>
-        <fieldset>
-          <legend>{t("staff.settings.matrix")}</legend>
+        {/* A section, not a fieldset: a fieldset will not shrink below its table, so the table could not scroll on a phone. */}
+        <section aria-labelledby="matrix-title">
+          <h2 id="matrix-title">{t("staff.settings.matrix")}</h2>
           <p class="hint" id="matrix-hint">{t("staff.settings.matrixHint")}</p>
           <div class="table-scroll" tabindex={0} role="region" aria-label={t("staff.settings.matrix")}>
             <table class="matrix">
@@ -69,7 +72,7 @@ export function SettingsPage({ t, csrfToken, values, problems = [], saved }: Set
                   <tr data-row={row}>
                     <th scope="row"><label for={`penalty-${row}`}>{categoryLabel(t, row)}</label></th>
                     <td>
-                      <input id={`penalty-${row}`} name={`penalty.${row}`} value={values.matrix[row] ?? ""} maxlength={200} required
+                      <input id={`penalty-${row}`} name={`penalty.${row}`} value={values.matrix[row] ?? ""} maxlength={200} size={30} required
                         aria-describedby={problem ? `penalty-${row}-problem` : "matrix-hint"} aria-invalid={problem ? "true" : undefined} />
                       {problem ? <p class="weaker" id={`penalty-${row}-problem`}>{problemText(t, problem)}</p> : null}
                     </td>
@@ -79,8 +82,8 @@ export function SettingsPage({ t, csrfToken, values, problems = [], saved }: Set
               })}</tbody>
             </table>
           </div>
-        </fieldset>
-        <button type="submit">{t("staff.settings.save")}</button>
+        </section>
+        <p><button type="submit">{t("staff.settings.save")}</button></p>
       </form>
     </>
   );
