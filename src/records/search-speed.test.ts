@@ -4,8 +4,8 @@ import type { Db } from "../db/db.js";
 import { openTestDb, testEngine } from "../db/test-db.js";
 import { createTestApp } from "../web/test-app.js";
 import { refreshDerived } from "./derived-repo.js";
-import { complaintQuerySchema } from "./schema.js";
-import { officerProfile, searchComplaints } from "./service.js";
+import { complaintQuerySchema, officerQuerySchema } from "./schema.js";
+import { officerProfile, searchComplaints, searchOfficers } from "./service.js";
 
 /**
  * The shortcuts that keep search and profiles fast at a million allegations:
@@ -54,6 +54,9 @@ describe(`complaint search counting and profile shortcuts (${testEngine})`, () =
          SELECT c.id, $1, 'Search' FROM complaints c WHERE c.external_id IN ('S-00001', 'S-00002')`,
         [officers[2]],
       );
+      for (const [first, last] of [["Michael", "Tomasiello"], ["Michael", "Jones"], ["Michael", "Tomaszewski"], ["Anna", "Tomasiello"], ["J", "Q"]]) {
+        await tx.query("INSERT INTO people (first_name, last_name, full_name) VALUES ($1, $2, $1 || ' ' || $2)", [first, last]);
+      }
       await refreshDerived(tx);
     });
     site = await createTestApp({ db });
@@ -114,5 +117,17 @@ describe(`complaint search counting and profile shortcuts (${testEngine})`, () =
     });
     assert.equal((await officerProfile(db, officers[0]))!.stats?.peers, 5);
     assert.equal((await officerProfile(db, officers[4]))!.stats?.peers, 5);
+  });
+
+  it("matches every word of a name on its own, each allowed a typo", async () => {
+    const names = async (q: string) => (await searchOfficers(db, officerQuerySchema.parse({ q }))).items.map((row) => row.full_name);
+    const both = await names("Michael Tomasielo");
+    assert.equal(both[0], "Michael Tomasiello", "the closest name first");
+    assert.ok(!both.includes("Michael Jones") && !both.includes("Anna Tomasiello"), "not every Michael, not every Tomasiello");
+    assert.equal((await names("Micheal Tomasiello"))[0], "Michael Tomasiello");
+    assert.deepEqual((await names("Tomasielo")).slice(0, 2).sort(), ["Anna Tomasiello", "Michael Tomasiello"]);
+    assert.deepEqual(await names("M Jones"), ["Michael Jones"], "an initial does not have to match");
+    assert.ok((await names("J Q")).includes("J Q"), "a query of initials alone is matched as written");
+    assert.equal((await names("J Q")).length < 5, true, "and does not list everyone");
   });
 });
