@@ -86,6 +86,35 @@ export async function markSent(tx: Queryable, id: string, sentAt: string): Promi
 }
 
 /**
+ * Records many deliveries in one statement, each with the time the server
+ * accepted it; the same rule as markSent (only a message already sent is left
+ * alone). Returns the ids it changed.
+ *
+ * Rows are locked in id order first: two workers that both sent the same
+ * messages (one whose lease ran out, one that took them over) then wait for each
+ * other instead of deadlocking, and the second finds them already sent.
+ */
+export async function markSentMany(tx: Queryable, deliveries: readonly { id: string; sentAt: string }[]): Promise<Set<string>> {
+  if (deliveries.length === 0) return new Set();
+  const rows = await tx.query<{ id: string }>(
+    `WITH d AS (SELECT id::uuid AS id, sent_at::timestamptz AS sent_at FROM unnest($1::text[], $2::text[]) AS u(id, sent_at)),
+          locked AS (
+            SELECT o.id, d.sent_at FROM email_outbox AS o JOIN d ON d.id = o.id
+             WHERE o.status <> 'sent'
+             ORDER BY o.id
+               FOR UPDATE OF o
+          )
+     UPDATE email_outbox AS o
+        SET status = 'sent', sent_at = locked.sent_at, locked_until = NULL, last_error = NULL
+       FROM locked
+      WHERE o.id = locked.id
+     RETURNING o.id`,
+    [deliveries.map((d) => d.id), deliveries.map((d) => d.sentAt)],
+  );
+  return new Set(rows.map((row) => row.id));
+}
+
+/**
  * Puts a failed attempt back in the queue for `nextAttemptAt`. Only the worker
  * holding this attempt may do it (a newer claim bumped `attempts`). True if it changed.
  */

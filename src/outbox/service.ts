@@ -18,7 +18,9 @@
  */
 import { appendAudit } from "../audit/service.js";
 import type { Db, Queryable } from "../db/db.js";
+import { forEachBounded } from "./bounded.js";
 import * as repo from "./repo.js";
+import { SentRecorder } from "./sent-recorder.js";
 import { type EmailMessage, type OutboxStatus, parseEmailMessage } from "./schema.js";
 
 /** What the outbox needs of a nodemailer transporter (`createSmtpTransport` returns one). */
@@ -87,9 +89,16 @@ export const DEFAULT_BACKOFF_MS: readonly number[] = [60_000, 5 * 60_000, 30 * 6
 export const DEFAULT_MAX_ATTEMPTS = 6;
 /**
  * How long a claim holds a batch. It must outlast sending a whole batch (the
- * SMTP transport's timeouts times `limit`), or a slow batch is sent twice.
+ * SMTP transport's timeouts times `limit / concurrency`), or a slow batch is sent
+ * twice.
  */
 export const DEFAULT_LEASE_MS = 10 * 60_000;
+/**
+ * Messages in flight at once. Sending is mostly waiting on the SMTP server, so a
+ * few in flight multiply throughput; more than the server allows per client only
+ * queue. Measured in bench/outbox.ts (see bench/RESULTS.md).
+ */
+export const DEFAULT_CONCURRENCY = 8;
 
 export interface DeliverOptions {
   /** Most messages to claim in this pass. */
@@ -104,6 +113,12 @@ export interface DeliverOptions {
   maxAttempts?: number;
   backoffMs?: readonly number[];
   leaseMs?: number;
+  /**
+   * Messages handed to the transport at once (default DEFAULT_CONCURRENCY). With a
+   * pooled transport, make it at most the pool's maxConnections: more only wait
+   * inside the transport, on the lease's clock.
+   */
+  concurrency?: number;
   logger?: OutboxLogger;
 }
 
@@ -118,36 +133,42 @@ export interface DeliveryResult {
 /**
  * One pass of the worker: claims up to `limit` due messages with
  * `SELECT … FOR UPDATE SKIP LOCKED` (so concurrent workers take disjoint
- * messages), sends each through `transport`, and records it as sent, as due again
- * after the backoff, or as failed after `maxAttempts`. Transport errors are
- * recorded per message and never thrown; database errors are thrown (messages
- * already claimed are retried once their lease passes).
+ * messages), sends them through `transport` with up to `concurrency` in flight,
+ * and records each as sent, as due again after the backoff, or as failed after
+ * `maxAttempts`. Sent messages are recorded in group commits (see
+ * sent-recorder.ts), failures one by one. Transport errors are recorded per
+ * message and never thrown; on a database error no further message is started,
+ * those in flight are awaited, and the error is thrown (messages claimed but not
+ * recorded are retried once their lease passes). Resolves only when every
+ * message it started is settled and recorded.
  */
 export async function deliverBatch(db: Db, transport: OutboxTransport, options: DeliverOptions): Promise<DeliveryResult> {
   const clock = () => options.now ?? new Date();
   const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   const backoff = options.backoffMs?.length ? options.backoffMs : DEFAULT_BACKOFF_MS;
   const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+  const concurrency = Math.max(1, Math.floor(options.concurrency ?? DEFAULT_CONCURRENCY));
   const logger = options.logger;
   const result: DeliveryResult = { sent: 0, failed: 0, retried: 0 };
 
   const claimedAt = clock();
   const leaseUntil = new Date(claimedAt.getTime() + leaseMs);
   const claimed = await repo.claimDue(db, claimedAt.toISOString(), leaseUntil.toISOString(), Math.max(0, Math.floor(options.limit)));
+  const recorder = new SentRecorder(db, clock);
 
-  for (const message of claimed) {
+  const deliverOne = async (message: repo.ClaimedMessage) => {
     const ids = { outboxId: message.id, template: message.template, attempt: message.attempts };
     if (message.attempts > maxAttempts) {
       // Its last attempt's worker died holding the lease: that attempt counted.
       const error = "the worker holding the last attempt stopped before recording it";
       if (await giveUp(db, message, error, clock())) result.failed += 1;
       logger?.error({ ...ids }, "email not delivered: attempts exhausted");
-      continue;
+      return;
     }
     if (clock() >= leaseUntil) {
       // This batch outlived its lease; another worker may hold these messages now.
       logger?.warn({ ...ids }, "email left for another pass: lease ran out");
-      continue;
+      return;
     }
     try {
       await transport.sendMail(outgoing(message, options.from));
@@ -162,16 +183,23 @@ export async function deliverBatch(db: Db, transport: OutboxTransport, options: 
         if (await repo.markRetry(db, message.id, message.attempts, next.toISOString(), described.text)) result.retried += 1;
         logger?.warn({ ...ids, ...described.fields, error: described.text, retryAt: next.toISOString() }, "email delivery failed; will retry");
       }
-      continue;
+      return;
     }
-    const recorded = await db.transaction(async (tx) => {
-      const changed = await repo.markSent(tx, message.id, clock().toISOString());
-      if (changed) await appendAudit(tx, { actor: "system", action: "email.sent", entity: "email_outbox", entityId: message.id, data: { template: message.template } }, clock());
-      return changed;
-    });
-    if (recorded) result.sent += 1;
+    recorder.add({ id: message.id, template: message.template, sentAt: clock() });
     logger?.info({ ...ids }, "email sent");
+  };
+
+  let failure: { error: unknown } | undefined;
+  try {
+    // A failed recording stops new sends too: their results could not be kept either.
+    await forEachBounded(claimed, concurrency, deliverOne, () => recorder.failed);
+  } catch (error) {
+    failure = { error };
   }
+  // Record what the server accepted even when something else failed.
+  await recorder.flush();
+  if (failure) throw failure.error;
+  result.sent = recorder.recorded;
   return result;
 }
 

@@ -1,6 +1,6 @@
 import type { Db } from "../db/db.js";
-import { deliverBatch, type DeliverOptions, type OutboxLogger, type OutboxTransport } from "./service.js";
-import { createSmtpTransport } from "./transport.js";
+import { DEFAULT_CONCURRENCY, deliverBatch, type DeliverOptions, type OutboxLogger, type OutboxTransport } from "./service.js";
+import { createSmtpTransport, type SmtpPoolOptions } from "./transport.js";
 
 export type OutboxWorkerOptions = ({ smtpUrl: string; transport?: undefined } | { transport: OutboxTransport; smtpUrl?: undefined }) & {
   /** Pause between polls when the queue is empty. Default 5 s. */
@@ -8,8 +8,16 @@ export type OutboxWorkerOptions = ({ smtpUrl: string; transport?: undefined } | 
   logger: OutboxLogger;
   /** Sender for every message, e.g. `Oversight <no-reply@oversight.example>`. */
   from: string;
-  /** Messages claimed per pass. Default 20. */
+  /** Messages claimed per pass. Default 100. */
   batchSize?: number;
+  /** Messages sent at once. Default 8 (DEFAULT_CONCURRENCY). 1 sends one after another. */
+  concurrency?: number;
+  /**
+   * With `smtpUrl`, the worker's pooled SMTP transport: connections kept open
+   * (default: `concurrency`) and messages per connection before it is replaced
+   * (default 100). Ignored with `transport`.
+   */
+  smtpPool?: SmtpPoolOptions;
 } & Pick<DeliverOptions, "maxAttempts" | "backoffMs" | "leaseMs">;
 
 export interface OutboxWorker {
@@ -18,10 +26,12 @@ export interface OutboxWorker {
 }
 
 const DEFAULT_INTERVAL_MS = 5_000;
-const DEFAULT_BATCH_SIZE = 20;
+const DEFAULT_BATCH_SIZE = 100;
+const DEFAULT_MESSAGES_PER_CONNECTION = 100;
 
 /**
- * Polls the outbox and delivers due messages until stopped. Each pass drains the
+ * Polls the outbox and delivers due messages until stopped, `concurrency` at a
+ * time over pooled SMTP connections. Each pass drains the
  * queue (full batches are followed at once by another), then waits `intervalMs`
  * (a setTimeout chain, so passes never overlap). Errors are logged and the next
  * pass runs as usual. Safe to run in several processes at once: claims use
@@ -31,8 +41,13 @@ export function startOutboxWorker(db: Db, options: OutboxWorkerOptions): OutboxW
   if (!/@[A-Za-z0-9.-]+>?\s*$/.test(options.from ?? "")) {
     throw new Error('startOutboxWorker: "from" must end with the sender address, e.g. "Oversight <no-reply@oversight.example>"');
   }
+  const concurrency = Number.isFinite(options.concurrency) ? Math.max(1, Math.floor(options.concurrency!)) : DEFAULT_CONCURRENCY;
   const ownsTransport = options.transport === undefined;
-  const transport: OutboxTransport = options.transport ?? createSmtpTransport(options.smtpUrl as string);
+  const transport: OutboxTransport =
+    options.transport ??
+    createSmtpTransport(options.smtpUrl as string, {
+      pool: { maxConnections: options.smtpPool?.maxConnections ?? concurrency, maxMessages: options.smtpPool?.maxMessages ?? DEFAULT_MESSAGES_PER_CONNECTION },
+    });
   const intervalMs = Math.max(0, options.intervalMs ?? DEFAULT_INTERVAL_MS);
   const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH_SIZE);
   const { logger } = options;
@@ -48,6 +63,7 @@ export function startOutboxWorker(db: Db, options: OutboxWorkerOptions): OutboxW
         maxAttempts: options.maxAttempts,
         backoffMs: options.backoffMs,
         leaseMs: options.leaseMs,
+        concurrency,
         logger,
       });
       if (stopped || result.sent + result.failed + result.retried < batchSize) return;
