@@ -1,9 +1,13 @@
+import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
+import net from "node:net";
+import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import postgres from "postgres";
 import type { Db, Queryable, Row } from "./db.js";
 import { toCopyCsvLine } from "./csv-encode.js";
+import { readTemplate } from "./pglite-template.js";
 
 /** OIDs whose text form we keep as-is so both drivers return the same JS values. */
 const DATE_OID = 1082;
@@ -22,11 +26,13 @@ export interface ConnectOptions {
   /** PGlite data directory; ignored when databaseUrl is given. Omit for in-memory. */
   dataDir?: string;
   databaseUrl?: string;
+  /** Unpack a new PGlite database from the migrated template when there is one (default true). */
+  template?: boolean;
 }
 
 /** Opens PostgreSQL when a URL is given, else an embedded PGlite database. */
 export async function connect(options: ConnectOptions): Promise<Db> {
-  return options.databaseUrl ? connectPostgres(options.databaseUrl) : connectPglite(options.dataDir);
+  return options.databaseUrl ? connectPostgres(options.databaseUrl) : connectPglite(options.dataDir, options.template ?? true);
 }
 
 const COPY_BATCH_BYTES = 4 * 1024 * 1024;
@@ -35,10 +41,11 @@ function copyStatement(table: string, columns: readonly string[], source: string
   return `COPY ${table} (${columns.join(", ")}) FROM ${source} WITH (FORMAT csv)`;
 }
 
-async function connectPglite(dataDir?: string): Promise<Db> {
-  if (dataDir) await mkdir(dataDir, { recursive: true });
-  const pg = await PGlite.create(dataDir, {
+/** PGlite with the extensions and type parsers every embedded database uses. */
+export async function createPglite(dataDir: string | undefined, loadDataDir?: Blob): Promise<PGlite> {
+  return PGlite.create(dataDir, {
     extensions: { pg_trgm },
+    loadDataDir,
     parsers: {
       [DATE_OID]: keepText,
       [TIMESTAMP_OID]: keepText,
@@ -47,6 +54,18 @@ async function connectPglite(dataDir?: string): Promise<Db> {
       [NUMERIC_OID]: keepText,
     },
   });
+}
+
+/** A new database (in memory, or a data directory PGlite has not initialised) is unpacked from the migrated template when there is one. */
+async function connectPglite(dataDir: string | undefined, useTemplate: boolean): Promise<Db> {
+  if (dataDir) await mkdir(dataDir, { recursive: true });
+  const fresh = !dataDir || !existsSync(join(dataDir, "PG_VERSION"));
+  const template = useTemplate && fresh ? await readTemplate() : undefined;
+  return pgliteDb(await createPglite(dataDir, template));
+}
+
+/** The Db interface over an open PGlite database. */
+export async function pgliteDb(pg: PGlite): Promise<Db> {
   // PGlite does not apply per-database settings (ALTER DATABASE … SET) to its session on reopen:
   // set the name-search threshold here too (see migration 0004), or typo tolerance drops after a restart.
   await pg.exec("SET pg_trgm.word_similarity_threshold = 0.35").catch(() => undefined);
@@ -79,6 +98,59 @@ async function connectPglite(dataDir?: string): Promise<Db> {
   };
 }
 
+/**
+ * A promise that rejects with the server's error for a COPY … FROM STDIN.
+ * postgres.js 3.4 reports a COPY the server refuses after the data was sent
+ * (a foreign key, a unique index) only to the query promise, which has already
+ * resolved to the stream, so the error is lost and the stream never finishes
+ * (porsager/postgres#1173). Its reject hook still runs: listen there.
+ */
+function serverErrorOf(query: unknown): Promise<never> {
+  const hooks = query as { reject: (error: unknown) => void };
+  return new Promise<never>((_, reject) => {
+    const original = hooks.reject;
+    hooks.reject = (error) => {
+      reject(error);
+      original(error);
+    };
+  });
+}
+
+interface SocketTarget {
+  host: string[];
+  port: number[];
+  path?: string;
+}
+
+/**
+ * Opens the server connection with TCP_NODELAY, as libpq does. postgres.js
+ * leaves Nagle's algorithm on, so the small CopyDone that ends every COPY waited
+ * for the server's delayed ACK: 50–90 ms per COPY on loopback (bench/records).
+ * Hosts are tried in order, as postgres.js does with a multi-host URL.
+ */
+async function noDelaySocket(target: SocketTarget): Promise<net.Socket> {
+  if (target.path) return opened(net.connect({ path: target.path }));
+  let lastError: unknown;
+  for (let i = 0; i < target.host.length; i++) {
+    try {
+      return await opened(net.connect({ host: target.host[i], port: target.port[i] ?? target.port[0], noDelay: true }));
+    } catch (error) {
+      lastError = error;
+    }
+  }
+  throw lastError;
+}
+
+function opened(socket: net.Socket): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    socket.once("connect", () => {
+      socket.off("error", reject);
+      resolve(socket);
+    });
+    socket.once("error", reject);
+  });
+}
+
 type PgliteCopy = (table: string, columns: readonly string[], rows: readonly (readonly unknown[])[]) => Promise<void>;
 
 function* csvChunks(rows: readonly (readonly unknown[])[]): Generator<string> {
@@ -100,6 +172,8 @@ function* csvChunks(rows: readonly (readonly unknown[])[]): Generator<string> {
 async function connectPostgres(url: string): Promise<Db> {
   const sql = postgres(url, {
     max: 10,
+    // A documented postgres.js option its type definitions omit.
+    ...({ socket: noDelaySocket } as object),
     onnotice: () => {},
     types: {
       date: { to: DATE_OID, from: [DATE_OID, TIMESTAMP_OID, TIMESTAMPTZ_OID], serialize: (v: unknown) => String(v), parse: keepText },
@@ -119,15 +193,22 @@ async function connectPostgres(url: string): Promise<Db> {
       await target.unsafe(text).simple();
     },
     async copy(table, columns, rows) {
-      const stream = await target.unsafe(copyStatement(table, columns, "STDIN")).writable();
+      const query = target.unsafe(copyStatement(table, columns, "STDIN"));
+      const failed = serverErrorOf(query);
+      // Handled here as well: when the COPY is refused at once, writable() throws and nothing else awaits this.
+      failed.catch(() => undefined);
+      const stream = await query.writable();
       for (const chunk of csvChunks(rows)) {
-        if (!stream.write(chunk)) await new Promise((resolve) => stream.once("drain", resolve));
+        if (!stream.write(chunk)) await Promise.race([new Promise((resolve) => stream.once("drain", resolve)), failed]);
       }
-      await new Promise<void>((resolve, reject) => {
-        stream.on("error", reject);
-        stream.on("finish", resolve);
-        stream.end();
-      });
+      await Promise.race([
+        new Promise<void>((resolve, reject) => {
+          stream.on("error", reject);
+          stream.on("finish", resolve);
+          stream.end();
+        }),
+        failed,
+      ]);
     },
   });
   const root = wrap(sql);

@@ -105,3 +105,41 @@ describe(`name-search threshold (${testEngine})`, () => {
     }
   });
 });
+
+describe(`connections and COPY (${testEngine})`, () => {
+  let db: Db;
+  before(async () => {
+    db = await openTestDb();
+  });
+  after(() => db.close());
+
+  it("connects to PostgreSQL through the next host of a multi-host URL when the first refuses", { skip: testEngine !== "postgres" && "PostgreSQL only" }, async () => {
+    const { connect } = await import("./connect.js");
+    const net = await import("node:net");
+    // A port that was just free: nothing listens there, so the connection is refused.
+    const closedPort = await new Promise<number>((resolve) => {
+      const server = net.createServer().listen(0, "127.0.0.1", () => {
+        const { port } = server.address() as { port: number };
+        server.close(() => resolve(port));
+      });
+    });
+    const url = new URL(process.env.DATABASE_URL!);
+    const multi = `postgres://${url.username}${url.password ? `:${url.password}` : ""}@127.0.0.1:${closedPort},${url.hostname}:${url.port}${url.pathname}`;
+    const db = await connect({ databaseUrl: multi });
+    try {
+      const [row] = await db.query<{ one: number }>("SELECT 1 AS one");
+      assert.equal(row.one, 1);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it("reports a COPY the server refuses, at once or after the data, and stays usable", async () => {
+    await db.exec("CREATE TABLE copy_refusals (id int PRIMARY KEY, name text NOT NULL)");
+    await assert.rejects(db.transaction((tx) => db.copyRows(tx, "copy_refusals", ["id", "no_such_column"], [[1, "a"]])), /no_such_column/);
+    await assert.rejects(db.transaction((tx) => db.copyRows(tx, "copy_refusals", ["id", "name"], [[1, "a"], [1, "b"]])), /duplicate key/);
+    await assert.rejects(db.transaction((tx) => db.copyRows(tx, "copy_refusals", ["id", "name"], [[2, null]])), /null value/);
+    await db.transaction((tx) => db.copyRows(tx, "copy_refusals", ["id", "name"], [[3, "c"]]));
+    assert.deepEqual(await db.query("SELECT id, name FROM copy_refusals"), [{ id: 3, name: "c" }]);
+  });
+});

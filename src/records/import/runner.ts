@@ -61,17 +61,25 @@ export async function runImport(db: Db, format: ImportFormat, paths: string[], o
   const rejects = new Map<string, Reject[]>();
   const report = await db.transaction(async (tx) => {
     const runId = await repo.createRun(tx, format.name);
-    const ctx: RunContext = { db, tx, sink: new RowSink(db, tx, runId), runId, state: new Map() };
-    await format.prepare?.(fresh, ctx);
+    const sink = new RowSink(db, tx, runId);
+    const ctx: RunContext = { db, tx: sink.tx, sink, runId, state: new Map() };
     const files: FileReport[] = [];
-    for (const source of format.order ? format.order(fresh) : fresh) {
-      const fileRejects: Reject[] = [];
-      files.push(await importFile(format, source, ctx, options, fileRejects));
-      if (fileRejects.length) rejects.set(source.path, fileRejects);
+    let extra: Record<string, unknown>;
+    try {
+      await format.prepare?.(fresh, ctx);
+      for (const source of format.order ? format.order(fresh) : fresh) {
+        const fileRejects: Reject[] = [];
+        files.push(await importFile(format, source, ctx, options, fileRejects));
+        if (fileRejects.length) rejects.set(source.path, fileRejects);
+      }
+      await sink.flush();
+      extra = (await format.finish?.(ctx)) ?? {};
+      await sink.flush();
+    } catch (error) {
+      // Let a load still in flight end before the transaction rolls back on its connection.
+      await sink.settle().catch(() => undefined);
+      throw error;
     }
-    await ctx.sink.flush();
-    const extra = (await format.finish?.(ctx)) ?? {};
-    await ctx.sink.flush();
     await refreshDerived(tx);
     const result: ImportReport = { runId, format: format.name, files: [...files, ...skippedReports], tables: { ...ctx.sink.counts }, extra };
     await repo.finishRun(tx, runId, result);

@@ -31,21 +31,40 @@ export interface Provenance {
  * Buffers the rows one source row produces, keeps them apart until the row is
  * known to be good (commitRow) or bad (discardRow), and bulk-loads them with COPY.
  * Ids are made here, so children can point at parents before anything is written.
+ *
+ * On PostgreSQL a full buffer is loaded while parsing goes on into a fresh one
+ * (the server works while Node parses). Only one COPY is in flight at a time,
+ * and `tx` waits for it before any other statement, so nothing interleaves with
+ * a COPY on the transaction's connection. PGlite runs on this thread, so there
+ * it loads in place.
  */
 export class RowSink {
-  private readonly pending = new Map<TableName, unknown[][]>();
+  private pending = new Map<TableName, unknown[][]>();
   private staged: [TableName, unknown[]][] = [];
   private pendingCount = 0;
+  private inflight: Promise<void> | undefined;
   readonly counts: Partial<Record<TableName, number>> = {};
   private readonly agencyIds = new Map<string, string>();
   provenance: Provenance;
+  /** The transaction, for formats' own statements: each waits for the load in flight. */
+  readonly tx: Queryable;
 
   constructor(
     private readonly db: Db,
-    readonly tx: Queryable,
+    private readonly rawTx: Queryable,
     importRunId: string,
   ) {
     this.provenance = { importRunId, sourceSha256: null, sourceRow: null };
+    this.tx = {
+      query: async (text, params) => {
+        await this.settle();
+        return rawTx.query(text, params);
+      },
+      exec: async (text) => {
+        await this.settle();
+        return rawTx.exec(text);
+      },
+    };
   }
 
   /** Stages one row; fills id and provenance columns the table has. Returns the row's id. */
@@ -79,17 +98,39 @@ export class RowSink {
 
   /** Loads buffered rows once enough have gathered; call after each committed row. */
   async maybeFlush(): Promise<void> {
-    if (this.pendingCount >= FLUSH_EVERY) await this.flush();
+    if (this.pendingCount < FLUSH_EVERY) return;
+    if (this.db.kind !== "postgres") return this.flush();
+    await this.settle();
+    const batch = this.pending;
+    this.pending = new Map();
+    this.pendingCount = 0;
+    const load = this.load(batch);
+    // A failure surfaces at the next settle(); this only keeps it from being reported as unhandled first.
+    load.catch(() => undefined);
+    this.inflight = load;
   }
 
+  /** Loads everything buffered and waits until it is written. */
   async flush(): Promise<void> {
-    for (const table of FLUSH_ORDER) {
-      const rows = this.pending.get(table);
-      if (!rows?.length) continue;
-      await this.db.copyRows(this.tx, table, TABLE_COLUMNS[table], rows);
-      rows.length = 0;
-    }
+    await this.settle();
+    const batch = this.pending;
+    this.pending = new Map();
     this.pendingCount = 0;
+    await this.load(batch);
+  }
+
+  /** Waits for the load in flight, if any, and rethrows its error. */
+  async settle(): Promise<void> {
+    const inflight = this.inflight;
+    this.inflight = undefined;
+    await inflight;
+  }
+
+  private async load(batch: Map<TableName, unknown[][]>): Promise<void> {
+    for (const table of FLUSH_ORDER) {
+      const rows = batch.get(table);
+      if (rows?.length) await this.db.copyRows(this.rawTx, table, TABLE_COLUMNS[table], rows);
+    }
   }
 
   /** Finds or creates an agency by slug; agencies are few, so they are written at once. */
