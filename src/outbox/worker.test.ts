@@ -143,6 +143,34 @@ describe(`outbox worker (${testEngine})`, { timeout: 60_000 }, () => {
     }
   });
 
+  it("polls again soon while messages keep coming, and waits intervalMs once a pass finds nothing", async () => {
+    // The same database, noting how many messages each claim returned.
+    const claims: number[] = [];
+    const watched: Db = Object.assign(Object.create(db) as Db, {
+      query: async (text: string, params?: readonly unknown[]) => {
+        const rows = await db.query(text, params);
+        if (text.includes("FOR UPDATE SKIP LOCKED")) claims.push(rows.length);
+        return rows;
+      },
+    });
+    await db.transaction((tx) => enqueueEmail(tx, message(6)));
+    const worker = startOutboxWorker(watched, { smtpUrl: smtp.url, from: FROM, intervalMs: 60_000, busyIntervalMs: 50, logger: new MemoryLogger() });
+    try {
+      await smtp.waitForMessages(1);
+      // Arrives after the pass that sent the first: a minute's interval would keep it waiting.
+      await db.transaction((tx) => enqueueEmail(tx, message(7)));
+      await smtp.waitForMessages(2);
+      await eventually(async () => claims.at(-1) === 0);
+      const claimsWhenIdle = claims.length;
+      await db.transaction((tx) => enqueueEmail(tx, message(8)));
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      assert.equal(smtp.received.length, 2, "after an empty pass the worker waits intervalMs");
+      assert.equal(claims.length, claimsWhenIdle);
+    } finally {
+      await worker.stop();
+    }
+  });
+
   it("refuses to start without a sender address", () => {
     assert.throws(() => startOutboxWorker(db, { smtpUrl: smtp.url, from: "Oversight", logger: new MemoryLogger() }), /"from"/);
   });

@@ -5,6 +5,12 @@ import { createSmtpTransport, type SmtpPoolOptions } from "./transport.js";
 export type OutboxWorkerOptions = ({ smtpUrl: string; transport?: undefined } | { transport: OutboxTransport; smtpUrl?: undefined }) & {
   /** Pause between polls when the queue is empty. Default 5 s. */
   intervalMs?: number;
+  /**
+   * Pause before the next poll after a pass that delivered something: while
+   * messages keep arriving (a petition surge) they wait this long, not
+   * `intervalMs`. Default 100 ms; never more than `intervalMs`.
+   */
+  busyIntervalMs?: number;
   logger: OutboxLogger;
   /** Sender for every message, e.g. `Oversight <no-reply@oversight.example>`. */
   from: string;
@@ -26,14 +32,16 @@ export interface OutboxWorker {
 }
 
 const DEFAULT_INTERVAL_MS = 5_000;
+const DEFAULT_BUSY_INTERVAL_MS = 100;
 const DEFAULT_BATCH_SIZE = 100;
 const DEFAULT_MESSAGES_PER_CONNECTION = 100;
 
 /**
  * Polls the outbox and delivers due messages until stopped, `concurrency` at a
  * time over pooled SMTP connections. Each pass drains the
- * queue (full batches are followed at once by another), then waits `intervalMs`
- * (a setTimeout chain, so passes never overlap). Errors are logged and the next
+ * queue (full batches are followed at once by another), then waits
+ * `busyIntervalMs` if it delivered anything, else `intervalMs` (a setTimeout
+ * chain, so passes never overlap). Errors are logged and the next
  * pass runs as usual. Safe to run in several processes at once: claims use
  * SKIP LOCKED. The queue is in the database; stopping or crashing loses nothing.
  */
@@ -49,14 +57,16 @@ export function startOutboxWorker(db: Db, options: OutboxWorkerOptions): OutboxW
       pool: { maxConnections: options.smtpPool?.maxConnections ?? concurrency, maxMessages: options.smtpPool?.maxMessages ?? DEFAULT_MESSAGES_PER_CONNECTION },
     });
   const intervalMs = Math.max(0, options.intervalMs ?? DEFAULT_INTERVAL_MS);
+  const busyIntervalMs = Math.min(intervalMs, Math.max(0, options.busyIntervalMs ?? DEFAULT_BUSY_INTERVAL_MS));
   const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH_SIZE);
   const { logger } = options;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
 
-  const pass = async () => {
-    for (;;) {
+  /** Drains the queue; true if it delivered (or gave up on) anything. */
+  const pass = async (): Promise<boolean> => {
+    for (let found = false; ; found = true) {
       const result = await deliverBatch(db, transport, {
         limit: batchSize,
         from: options.from,
@@ -66,7 +76,8 @@ export function startOutboxWorker(db: Db, options: OutboxWorkerOptions): OutboxW
         concurrency,
         logger,
       });
-      if (stopped || result.sent + result.failed + result.retried < batchSize) return;
+      const handled = result.sent + result.failed + result.retried;
+      if (stopped || handled < batchSize) return found || handled > 0;
     }
   };
 
@@ -76,10 +87,11 @@ export function startOutboxWorker(db: Db, options: OutboxWorkerOptions): OutboxW
       .catch((error: unknown) => {
         // Database trouble (the transport's own errors are recorded per message).
         logger.error({ error: safeErrorText(error) }, "email outbox pass failed");
+        return false;
       })
-      .finally(() => {
+      .then((busy) => {
         running = undefined;
-        schedule(intervalMs);
+        schedule(busy ? busyIntervalMs : intervalMs);
       });
   };
 
