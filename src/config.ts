@@ -15,6 +15,8 @@ export const configSchema = z.object({
   smtpUrl: z.string().regex(/^smtps?:\/\//, "must start with smtp:// or smtps://").optional(),
   emailFrom: z.string().regex(/@[A-Za-z0-9.-]+>?\s*$/, 'must end with the sender address, e.g. "Oversight <no-reply@example.org>"').optional(),
   outboxIntervalMs: z.coerce.number().int().min(100),
+  /** Emails the outbox worker sends at once over pooled SMTP connections (see src/outbox/README.md). */
+  outboxConcurrency: z.coerce.number().int().min(1).max(100),
   /** Where deadline reminders for the office go. */
   officeEmail: z.string().email().optional(),
 }).refine((config) => !config.smtpUrl || config.emailFrom, { path: ["emailFrom"], message: "EMAIL_FROM is required when SMTP_URL is set" });
@@ -37,6 +39,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     smtpUrl: env.SMTP_URL || undefined,
     emailFrom: env.EMAIL_FROM || undefined,
     outboxIntervalMs: env.OUTBOX_INTERVAL_MS ?? 5000,
+    outboxConcurrency: env.OUTBOX_CONCURRENCY ?? 8,
     officeEmail: env.OFFICE_EMAIL || undefined,
   });
   if (!parsed.success) {

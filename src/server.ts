@@ -46,7 +46,7 @@ export async function startServer(config: Config, options: { demo: boolean }): P
   // Mail waits in the database-backed outbox; without SMTP_URL it stays queued until configured.
   let outbox: OutboxWorker | undefined;
   if (config.smtpUrl) {
-    outbox = startOutboxWorker(db, { smtpUrl: config.smtpUrl, from: config.emailFrom!, intervalMs: config.outboxIntervalMs, logger: logger.child({ component: "outbox" }) });
+    outbox = startOutboxWorker(db, { smtpUrl: config.smtpUrl, from: config.emailFrom!, intervalMs: config.outboxIntervalMs, concurrency: config.outboxConcurrency, logger: logger.child({ component: "outbox" }) });
   }
   const reminders = config.officeEmail ? startReminderJob(db, { to: config.officeEmail, intervalMs: 60 * 60_000, logger }) : undefined;
   const petitions = startPetitions({ db, logger: logger.child({ component: "petitions" }) });

@@ -9,7 +9,7 @@
  *
  * `--seed` adds the Kansas City petition if missing. Settings come from the
  * environment, as for `oversight serve` (PORT, DATABASE_URL, SMTP_URL, EMAIL_FROM,
- * OUTBOX_INTERVAL_MS, OVERSIGHT_PETITION_*; see config.ts).
+ * OUTBOX_INTERVAL_MS, OUTBOX_CONCURRENCY, OVERSIGHT_PETITION_*; see config.ts).
  */
 import { serve, type ServerType } from "@hono/node-server";
 import { Hono } from "hono";
@@ -44,7 +44,7 @@ export async function startPetitionSite(config: Config, options: { seed?: boolea
   if (options.seed) await seedKansasCityPetition(db);
   let outbox: OutboxWorker | undefined;
   if (config.smtpUrl) {
-    outbox = startOutboxWorker(db, { smtpUrl: config.smtpUrl, from: config.emailFrom!, intervalMs: config.outboxIntervalMs, logger: logger.child({ component: "outbox" }) });
+    outbox = startOutboxWorker(db, { smtpUrl: config.smtpUrl, from: config.emailFrom!, intervalMs: config.outboxIntervalMs, concurrency: config.outboxConcurrency, logger: logger.child({ component: "outbox" }) });
   }
   const petitions = startPetitions({ db, logger: logger.child({ component: "petitions" }) }, options.settings);
   const site = createApp({ db, config, logger, demo: await hasDemoContent(db), secret: loadSecret(config.dataDir) });
