@@ -1,5 +1,5 @@
 import type { Queryable } from "../db/db.js";
-import { refreshDerived } from "../records/derived-repo.js";
+import { refreshDerivedFor } from "../records/derived-repo.js";
 import * as write from "../records/write-repo.js";
 import { penaltySeverity } from "../records/vocab.js";
 import * as repo from "./repo.js";
@@ -25,11 +25,16 @@ export async function publishCase(tx: Queryable, caseId: string, now: Date): Pro
     closed_date: now.toISOString().slice(0, 10), district: found.district, channel: found.channel, case_type: "Complaint to the community oversight office",
     investigating_agency: "Community oversight office", search_text: [found.case_number, found.district, ...allegations.map((a) => a.category.replace(/_/g, " "))].filter(Boolean).join(" "),
   }));
+  // A reopened case published again: the officers it named before are recounted too.
+  const named = found.published_complaint
+    ? (await tx.query<{ person_id: string }>("SELECT DISTINCT person_id FROM allegations WHERE complaint_id = $1 AND person_id IS NOT NULL", [complaintId])).map((row) => row.person_id)
+    : [];
   if (found.published_complaint) await tx.query("DELETE FROM discipline WHERE allegation_id IN (SELECT id FROM allegations WHERE complaint_id = $1)", [complaintId]);
   if (found.published_complaint) await tx.query("DELETE FROM allegations WHERE complaint_id = $1", [complaintId]);
   for (const allegation of allegations) {
     const personId = allegation.case_officer_id ? (officers.get(allegation.case_officer_id)?.person_id ?? null) : null;
     const finalFinding = allegation.final_finding ?? (found.state === "closed_no_finding" ? "closed_no_finding" : null);
+    if (personId) named.push(personId);
     const allegationId = await write.insertAllegation(tx, {
       complaint_id: complaintId, person_id: personId, category: allegation.category.replace(/_/g, " "), category_code: allegation.category,
       investigator_finding: allegation.investigator_finding, board_finding: allegation.board_finding, final_finding: finalFinding,
@@ -40,7 +45,7 @@ export async function publishCase(tx: Queryable, caseId: string, now: Date): Pro
     }
   }
   await repo.updateCase(tx, caseId, { published_complaint: complaintId });
-  await refreshDerived(tx);
+  await refreshDerivedFor(tx, named);
   return complaintId;
 }
 

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { appendAudit } from "../../audit/service.js";
 import type { Db } from "../../db/db.js";
 import { HttpError } from "../../web/errors.js";
-import { refreshDerived } from "../derived-repo.js";
+import { refreshDerivedFor } from "../derived-repo.js";
 import * as repo from "./admin-repo.js";
 
 export const mergeSchema = z.object({
@@ -29,7 +29,7 @@ export async function mergePeople(db: Db, actor: string, fromId: string, input: 
     if (people.length !== 2) throw conflict("both people must exist");
     if (people.some((person) => person.merged_into)) throw conflict("one of these people was already merged into another");
     const moved = await repo.moveAllRows(tx, fromId, into);
-    await refreshDerived(tx);
+    await refreshDerivedFor(tx, [fromId, into]);
     await appendAudit(tx, { actor, action: "person.merge", entity: "person", entityId: into, data: { from: fromId, into, reason, moved } });
     return { into, moved };
   });
@@ -52,7 +52,7 @@ export async function splitPerson(db: Db, actor: string, personId: string, input
     const names = namesFrom(first, person.full_name);
     const newId = await repo.copyPerson(tx, personId, names);
     const moved = await repo.moveMentions(tx, chosen.map((mention) => mention.id), newId);
-    await refreshDerived(tx);
+    await refreshDerivedFor(tx, [personId, newId]);
     await appendAudit(tx, { actor, action: "person.split", entity: "person", entityId: personId, data: { from: personId, newPerson: newId, mentions: chosen.map((m) => `${m.source}:${m.local_id}`), reason, moved } });
     return { newPerson: newId, moved };
   });
