@@ -1,5 +1,5 @@
 import type { Queryable } from "../db/db.js";
-import type { Provenance } from "./officers-repo.js";
+import type { Provenance } from "./profile-repo.js";
 
 export interface AllegationListRow extends Provenance {
   id: string;

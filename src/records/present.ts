@@ -1,7 +1,8 @@
 import type { AgencyRow } from "./agencies-repo.js";
 import type { ComplaintListRow } from "./complaints-repo.js";
 import type { AllegationListRow, SettlementListRow, SourceFileRow } from "./lists-repo.js";
-import type { OfficerListRow, Provenance } from "./officers-repo.js";
+import type { OfficerListRow } from "./officers-repo.js";
+import type { Provenance } from "./profile-repo.js";
 import type { AgencyDetail, ComplaintDetail, OfficerProfile, recordStats } from "./service.js";
 import { findingIsWeaker, penaltyIsWeaker } from "./vocab.js";
 

@@ -2,6 +2,7 @@ import type { Db } from "../db/db.js";
 import * as agencies from "./agencies-repo.js";
 import * as complaints from "./complaints-repo.js";
 import * as officers from "./officers-repo.js";
+import { profileOf } from "./profile-repo.js";
 import * as lists from "./lists-repo.js";
 import type { AllegationQuery, ComplaintQuery, OfficerQuery, SettlementQuery } from "./schema.js";
 import { countTables, listImportRuns } from "./stats-repo.js";
@@ -47,21 +48,7 @@ export async function searchOfficers(db: Db, query: OfficerQuery) {
 }
 
 /** Everything an officer's profile shows, or undefined for an unknown id. */
-export async function officerProfile(db: Db, id: string) {
-  const person = await officers.findPerson(db, id);
-  if (!person) return undefined;
-  const [employment, allegations, discipline, settlements, force, coAccused, stats, mentions] = await Promise.all([
-    officers.employmentOf(db, id),
-    officers.allegationsOf(db, id),
-    officers.disciplineOf(db, id),
-    officers.settlementsOf(db, id),
-    officers.forceOf(db, id),
-    officers.coAccusedOf(db, id),
-    officers.statsOf(db, id),
-    officers.mentionsOf(db, id),
-  ]);
-  return { person, employment, allegations, discipline, settlements, force, coAccused, stats, mentions };
-}
+export const officerProfile = (db: Db, id: string) => profileOf(db, id);
 export type OfficerProfile = NonNullable<Awaited<ReturnType<typeof officerProfile>>>;
 
 export async function searchComplaints(db: Db, query: ComplaintQuery) {
