@@ -8,7 +8,7 @@
  *   npm run bench:records -- --quick         # smoke test: 250k allegations, fewer requests (~6 min)
  *   npm run bench:records -- --only pglite   # or --only postgres
  *   npm run bench:records -- --no-write      # print, do not append to bench/RESULTS.md
- *   npm run bench:records -- --prototype     # also time candidate fixes in throwaway databases (+6 min)
+ *   npm run bench:records -- --prototype     # also time the fix still only proposed (PGlite: VACUUM after an import)
  *
  * Writes bench/RESULTS.md (appends), bench/explain-<engine>.txt (EXPLAIN ANALYZE
  * of the slowest requests) and bench/records-last.json (every figure of the last
@@ -26,10 +26,9 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import postgres from "postgres";
 import { formatReport, summaryTable, type BenchResults } from "./records/report.js";
-import { startupPhases, startupTemplatePrototype, timeStartup, type StartupPhases, type StartupRun, type StartupTemplatePrototype } from "./records/startup.js";
+import { startupPhases, timeStartup, type StartupPhases, type StartupRun } from "./records/startup.js";
 import { log, runSelf } from "./records/util.js";
-import { copyLatency, forceNoDelay, type CopyLatency } from "./records/tcp.js";
-import { importWorker, loadWorker, queryWorker, type ImportOnlyResult, type LoadResult, type QueryResult, type Target } from "./records/workers.js";
+import { loadWorker, queryWorker, type LoadResult, type QueryResult, type Target } from "./records/workers.js";
 
 const SCRIPT = fileURLToPath(import.meta.url);
 const BENCH_DIR = dirname(SCRIPT);
@@ -46,13 +45,10 @@ interface Args {
   dataDir?: string;
   databaseUrl?: string;
   baselineUrl?: string;
-  noDelay: boolean;
-  disciplineIndex: boolean;
-  overlap: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { quick: false, only: null, write: true, prototype: false, worker: null, out: null, engine: "pglite", noDelay: false, disciplineIndex: false, overlap: false };
+  const args: Args = { quick: false, only: null, write: true, prototype: false, worker: null, out: null, engine: "pglite" };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = () => {
@@ -76,9 +72,6 @@ function parseArgs(argv: string[]): Args {
       case "--data-dir": args.dataDir = value(); break;
       case "--database-url": args.databaseUrl = value(); break;
       case "--baseline-url": args.baselineUrl = value(); break;
-      case "--nodelay": args.noDelay = true; break;
-      case "--discipline-index": args.disciplineIndex = true; break;
-      case "--overlap": args.overlap = true; break;
       default: throw new Error(`unknown flag ${flag} (known: --quick, --only pglite|postgres, --no-write, --prototype)`);
     }
   }
@@ -103,10 +96,8 @@ async function worker(args: Args): Promise<void> {
   if (!args.out) throw new Error("--out is required for a worker");
   const size = sizes(args.quick);
   const target: Target = { engine: args.engine, dataDir: args.dataDir, databaseUrl: args.databaseUrl };
-  if (args.noDelay) forceNoDelay();
   let result: unknown;
-  if (args.worker === "import") result = await importWorker(target, { noDelay: args.noDelay, disciplineIndex: args.disciplineIndex, overlap: args.overlap });
-  else if (args.worker === "load") result = await loadWorker(target, { targetAllegations: size.targetAllegations, baselineUrl: args.baselineUrl });
+  if (args.worker === "load") result = await loadWorker(target, { targetAllegations: size.targetAllegations, baselineUrl: args.baselineUrl });
   else if (args.worker === "query") {
     result = await queryWorker(target, {
       profiles: size.profiles, textSearches: size.textSearches, nameSearches: size.nameSearches, http: size.http,
@@ -114,8 +105,6 @@ async function worker(args: Args): Promise<void> {
     });
   } else if (args.worker === "postgres-suite") result = await postgresSuite(args);
   else if (args.worker === "startup-phases") result = await startupPhases(args.dataDir!);
-  else if (args.worker === "copy-latency") result = await copyLatency(args.databaseUrl!);
-  else if (args.worker === "startup-template") result = await startupTemplatePrototype(args.dataDir!);
   else throw new Error(`unknown worker ${args.worker}`);
   await writeFile(args.out, JSON.stringify(result));
 }
@@ -123,9 +112,6 @@ async function worker(args: Args): Promise<void> {
 interface PostgresSuite {
   load: LoadResult;
   query: QueryResult;
-  /** The same import with proposed fixes prototyped, each on another fresh database. */
-  importPrototypes?: ImportOnlyResult[];
-  copyLatency?: CopyLatency[];
 }
 
 function databaseUrlFor(url: string, database: string): string {
@@ -141,7 +127,6 @@ async function postgresSuite(args: Args): Promise<PostgresSuite> {
   const tag = `${process.pid}_${Date.now().toString(36)}`;
   const main = `oversight_bench_${tag}`;
   const copy = `oversight_bench_copy_${tag}`;
-  const nodelay = `oversight_bench_nodelay_${tag}`;
   const admin = postgres(url, { max: 1, onnotice: () => {} });
   const dir = await mkdtemp(join(tmpdir(), "oversight-bench-pg-"));
   try {
@@ -150,23 +135,10 @@ async function postgresSuite(args: Args): Promise<PostgresSuite> {
     const target = ["--engine", "postgres", "--database-url", databaseUrlFor(url, main)];
     const load = await runSelf<LoadResult>(SCRIPT, ["--worker", "load", ...target, "--baseline-url", databaseUrlFor(url, copy), ...passThrough(args)], join(dir, "load.json"), STEP_LIMIT);
     await admin.unsafe(`DROP DATABASE IF EXISTS ${copy}`);
-    const importPrototypes: ImportOnlyResult[] = [];
-    let copyLatencies: CopyLatency[] | undefined;
-    if (args.prototype) {
-      await admin.unsafe(`CREATE DATABASE ${nodelay}`);
-      copyLatencies = await runSelf<CopyLatency[]>(SCRIPT, ["--worker", "copy-latency", "--database-url", databaseUrlFor(url, nodelay)], join(dir, "copy-latency.json"), STEP_LIMIT);
-      await admin.unsafe(`DROP DATABASE IF EXISTS ${nodelay} WITH (FORCE)`);
-      // Each fix added to the previous ones, so each step's gain can be read off.
-      for (const flags of [["--nodelay"], ["--nodelay", "--discipline-index"], ["--nodelay", "--discipline-index", "--overlap"]]) {
-        await admin.unsafe(`CREATE DATABASE ${nodelay}`);
-        importPrototypes.push(await runSelf<ImportOnlyResult>(SCRIPT, ["--worker", "import", "--engine", "postgres", "--database-url", databaseUrlFor(url, nodelay), ...flags], join(dir, "prototype.json"), STEP_LIMIT));
-        await admin.unsafe(`DROP DATABASE IF EXISTS ${nodelay} WITH (FORCE)`);
-      }
-    }
     const query = await runSelf<QueryResult>(SCRIPT, ["--worker", "query", ...target, ...passThrough(args)], join(dir, "query.json"), STEP_LIMIT);
-    return { load, query, importPrototypes, copyLatency: copyLatencies };
+    return { load, query };
   } finally {
-    for (const database of [copy, nodelay, main]) await admin.unsafe(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => {});
+    for (const database of [copy, main]) await admin.unsafe(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => {});
     await admin.end({ timeout: 5 });
     await rm(dir, { recursive: true, force: true });
   }
@@ -235,7 +207,7 @@ async function orchestrate(args: Args): Promise<void> {
         // with-postgres.ts runs "<node> <loader flags> bench/records.ts …" with DATABASE_URL set, then stops the server.
         suite = await runSelf<PostgresSuite>(withPostgres, [process.execPath, ...process.execArgv, SCRIPT, ...suiteArgs], out);
       }
-      results.postgres = { load: suite.load, query: suite.query, importPrototypes: suite.importPrototypes, copyLatency: suite.copyLatency };
+      results.postgres = { load: suite.load, query: suite.query };
       results.machine.postgres = suite.load.serverVersion;
     }
     if (args.only !== "postgres") {
@@ -245,10 +217,6 @@ async function orchestrate(args: Args): Promise<void> {
       results.startup = runs;
       log("start-up phases, timed in a fresh process");
       results.startupPhases = await runSelf<StartupPhases>(SCRIPT, ["--worker", "startup-phases", "--data-dir", join(dir, "startup-phases")], join(dir, "startup-phases.json"), STEP_LIMIT);
-      if (args.prototype) {
-        log("start-up prototype: a bundled, already-migrated PGlite database");
-        results.startupTemplate = await runSelf<StartupTemplatePrototype>(SCRIPT, ["--worker", "startup-template", "--data-dir", join(dir, "startup-template")], join(dir, "startup-template.json"), STEP_LIMIT);
-      }
     }
   } finally {
     await rm(dir, { recursive: true, force: true });

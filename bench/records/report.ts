@@ -1,14 +1,11 @@
 /** Turns the benchmark's figures into the stdout summary and the Markdown section appended to bench/RESULTS.md. */
-import type { StartupPhases, StartupRun, StartupTemplatePrototype } from "./startup.js";
+import type { StartupPhases, StartupRun } from "./startup.js";
 import type { Latency } from "./util.js";
-import type { CopyLatency } from "./tcp.js";
-import type { ImportOnlyResult, LoadResult, QueryResult, StatementSummary } from "./workers.js";
+import type { LoadResult, QueryResult, StatementSummary } from "./workers.js";
 
 export interface EngineResults {
   load: LoadResult;
   query: QueryResult;
-  importPrototypes?: ImportOnlyResult[];
-  copyLatency?: CopyLatency[];
 }
 
 export interface BenchResults {
@@ -32,7 +29,6 @@ export interface BenchResults {
   postgres?: EngineResults;
   startup?: StartupRun[];
   startupPhases?: StartupPhases;
-  startupTemplate?: StartupTemplatePrototype;
   minutes?: number;
 }
 
@@ -90,7 +86,7 @@ function lines(r: BenchResults): Line[] {
     out.push({
       measure: "Importer ÷ plain COPY of the same rows (PostgreSQL)",
       pglite: "n/a",
-      postgres: `${q!.toFixed(2)}× (${s1(pg.load.import.seconds)} s vs ${s1(b.totalMs / 1000)} s; ${int(rowsInDb(pg.load) / pg.load.import.seconds)} vs ${int(b.totalRows / (b.totalMs / 1000))} rows/s)${cpuRatio(pg) === null ? "" : `; by CPU time ${cpuRatio(pg)!.toFixed(2)}×`}${pg.importPrototypes?.length ? `; with the proposed fixes (prototype) ${(pg.importPrototypes[pg.importPrototypes.length - 1].seconds / (b.totalMs / 1000)).toFixed(2)}×` : ""}`,
+      postgres: `${q!.toFixed(2)}× (${s1(pg.load.import.seconds)} s vs ${s1(b.totalMs / 1000)} s; ${int(rowsInDb(pg.load) / pg.load.import.seconds)} vs ${int(b.totalRows / (b.totalMs / 1000))} rows/s)${cpuRatio(pg) === null ? "" : `; by CPU time ${cpuRatio(pg)!.toFixed(2)}×`}`,
       target: `≤ ${TARGETS.copyRatio.toFixed(1)}×`,
       verdict: verdict(q! <= TARGETS.copyRatio),
     });
@@ -170,7 +166,7 @@ export function formatReport(r: BenchResults): string {
     const imp = load.import;
     out.push(`### ${name}: CPDP import`);
     out.push("");
-    out.push(`${int(imp.sourceRows)} source rows in ${imp.files.length} files → ${int(rowsInDb(load))} rows in the records tables (${int(imp.rowsStaged)} staged, before the accused-file merge) in **${s1(imp.seconds)} s** (${int(imp.sourceRows / imp.seconds)} source rows/s; ${int(rowsInDb(load) / imp.seconds)} stored rows/s). Before the first COPY (headers, officer identity linking across the files): ${imp.prepareSeconds === null ? "?" : `${s1(imp.prepareSeconds)} s`}. Time inside SQL and COPY: ${s1(imp.sqlSeconds)} s; the rest (${s1(Math.max(0, imp.seconds - imp.sqlSeconds))} s) is CSV parsing, identity linking and row building in Node${load.engine === "postgres" ? ", not overlapped with the server's work" : ""}. CPU: Node ${s1(imp.cpu.nodeSeconds)} s${imp.cpu.backendSeconds === null ? "" : `, PostgreSQL backends ${s1(imp.cpu.backendSeconds)} s`} (wall ${s1(imp.seconds)} s). Load average when it started: ${loads(imp.loadavg)}.`);
+    out.push(`${int(imp.sourceRows)} source rows in ${imp.files.length} files → ${int(rowsInDb(load))} rows in the records tables (${int(imp.rowsStaged)} staged, before the accused-file merge) in **${s1(imp.seconds)} s** (${int(imp.sourceRows / imp.seconds)} source rows/s; ${int(rowsInDb(load) / imp.seconds)} stored rows/s). Before the first COPY (headers, officer identity linking across the files): ${imp.prepareSeconds === null ? "?" : `${s1(imp.prepareSeconds)} s`}. Time inside SQL and COPY: ${s1(imp.sqlSeconds)} s; the rest (${s1(Math.max(0, imp.seconds - imp.sqlSeconds))} s) is CSV parsing, identity linking and row building in Node${load.engine === "postgres" ? " (on PostgreSQL one batch loads while the next is parsed)" : ""}. CPU: Node ${s1(imp.cpu.nodeSeconds)} s${imp.cpu.backendSeconds === null ? "" : `, PostgreSQL backends ${s1(imp.cpu.backendSeconds)} s`} (wall ${s1(imp.seconds)} s). Load average when it started: ${loads(imp.loadavg)}.`);
     out.push("");
     out.push("Where the import's SQL time goes (top statements):");
     out.push("");
@@ -190,20 +186,6 @@ export function formatReport(r: BenchResults): string {
       out.push("");
       out.push(`Importer ÷ COPY: **${(imp.seconds / (b.totalMs / 1000)).toFixed(2)}×** against all tables; ${(imp.seconds / (b.sinkMs / 1000)).toFixed(2)}× against the RowSink tables alone (target ≤ ${TARGETS.copyRatio.toFixed(1)}×). CPU during the baseline: Node ${s1(b.cpu.nodeSeconds)} s, backend ${b.cpu.backendSeconds === null ? "n/a" : `${s1(b.cpu.backendSeconds)} s`}${cpuRatio(e) === null ? "" : `; importer ÷ COPY by CPU seconds (Node + server): ${cpuRatio(e)!.toFixed(2)}×`}.`);
       out.push("");
-      if (e.importPrototypes?.length) {
-        out.push("Proposed import fixes, prototyped on fresh databases in this run (src/ unchanged), each row adding one fix to the previous:");
-        out.push("");
-        out.push("| variant | wall | source rows/s | ÷ plain COPY | CPU Node / backends | load avg at start |");
-        out.push("|---|---:|---:|---:|---:|---|");
-        out.push(`| as in src/ (above) | ${s1(imp.seconds)} s | ${int(imp.sourceRows / imp.seconds)} | ${(imp.seconds / (b.totalMs / 1000)).toFixed(2)}× | ${s1(imp.cpu.nodeSeconds)} / ${imp.cpu.backendSeconds === null ? "n/a" : s1(imp.cpu.backendSeconds)} s | ${loads(imp.loadavg)} |`);
-        const label = (v: ImportOnlyResult["variant"]) => v.overlap ? "+ COPY overlapped with parsing (RowSink flush not awaited until the next one)" : v.disciplineIndex ? "+ index on discipline (allegation_id)" : "TCP_NODELAY on the postgres.js socket";
-        for (const p of e.importPrototypes) out.push(`| ${label(p.variant)} | ${s1(p.seconds)} s | ${int(p.sourceRows / p.seconds)} | ${(p.seconds / (b.totalMs / 1000)).toFixed(2)}× | ${s1(p.cpu.nodeSeconds)} / ${p.cpu.backendSeconds === null ? "n/a" : s1(p.cpu.backendSeconds)} s | ${loads(p.loadavg)} |`);
-        out.push("");
-        if (e.copyLatency?.length) {
-          out.push(`Why TCP_NODELAY: mean time per \`db.copyRows\` call (COPY in its own transaction, 20 calls each) through src/db/connect.ts as it is, then with TCP_NODELAY: ${e.copyLatency.map((c) => `${int(c.rowsPerCopy)} row(s) ${ms(c.defaultMs)} → ${ms(c.noDelayMs)} ms`).join("; ")}.`);
-          out.push("");
-        }
-      }
     }
     const syn = load.synthetic;
     out.push(`### ${name}: reads at ${int(e.query.counts.allegations ?? 0)} allegations`);
@@ -256,12 +238,7 @@ export function formatReport(r: BenchResults): string {
     out.push("");
     const p = r.startupPhases;
     if (p) {
-      out.push(`Where it goes (the same steps in one fresh process, timed apart): node + tsx to the benchmark's code ${int(p.processToMainMs)} ms; importing the server's modules ${int(p.importServerModulesMs)} ms; opening PGlite on an empty directory ${int(p.connectMs)} ms; migrations ${int(p.migrateMs)} ms; demo content ${int(p.demoMs)} ms; startServer on the prepared directory (reopen, listen) ${int(p.restartMs)} ms; first \`GET /\` ${int(p.firstPageMs)} ms. Demo statements by total time: ${p.demoStatements.map((st) => `\`${st.statement}\` ×${st.n} ${int(st.totalMs)} ms`).join("; ")}.`);
-      out.push("");
-    }
-    const tp = r.startupTemplate;
-    if (tp) {
-      out.push(`Prototype (not in src/): opening a fresh data directory from a bundled tarball of the already-migrated empty database (\`PGlite.create(dir, { loadDataDir })\`, tarball made once with \`dumpDataDir()\`, ${int(tp.templateBytes / 1024)} KiB uncompressed, ${int(tp.buildTemplateMs)} ms to build) instead of PGlite's initdb plus all migrations: ${int(tp.freshMs)} ms → ${int(tp.fromTemplateMs)} ms for open + migrate in the same process.`);
+      out.push(`Where it goes (the same steps in one fresh process, timed apart): node + tsx to the benchmark's code ${int(p.processToMainMs)} ms; importing the server's modules ${int(p.importServerModulesMs)} ms; opening PGlite on an empty directory (unpacked from the migrated template when npm install made one) ${int(p.connectMs)} ms; migrations ${int(p.migrateMs)} ms; demo content ${int(p.demoMs)} ms; startServer on the prepared directory (reopen, listen) ${int(p.restartMs)} ms; first \`GET /\` ${int(p.firstPageMs)} ms. Demo statements by total time: ${p.demoStatements.map((st) => `\`${st.statement}\` ×${st.n} ${int(st.totalMs)} ms`).join("; ")}.`);
       out.push("");
     }
   }

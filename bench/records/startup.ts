@@ -7,7 +7,6 @@ import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Db } from "../../src/db/db.js";
 import { freePort, log, sleep } from "./util.js";
 
 export interface StartupRun {
@@ -140,64 +139,4 @@ export async function startupPhases(dataDir: string): Promise<StartupPhases> {
   } finally {
     await server.close();
   }
-}
-
-export interface StartupTemplatePrototype {
-  /** PGlite.create on an empty directory (runs initdb inside PGlite), then the migrations. */
-  freshMs: number;
-  /** PGlite.create on an empty directory from a bundled tarball of an already-migrated database (loadDataDir), then migrate (nothing to do). */
-  fromTemplateMs: number;
-  templateBytes: number;
-  /** Making the tarball (done once, at build or release time; not part of a start). */
-  buildTemplateMs: number;
-}
-
-/**
- * Prototype of a faster first start: ship the migrated, empty database as a
- * tarball (PGlite dumpDataDir) and open new data directories from it
- * (PGlite.create({ loadDataDir })), instead of running PGlite's initdb and all
- * migrations on every fresh directory. Timed in this process only.
- */
-export async function startupTemplatePrototype(dir: string): Promise<StartupTemplatePrototype> {
-  const { PGlite } = await import("@electric-sql/pglite");
-  const { pg_trgm } = await import("@electric-sql/pglite/contrib/pg_trgm");
-  const { connect } = await import("../../src/db/connect.js");
-  const { migrate } = await import("../../src/db/migrate.js");
-  const { mkdir } = await import("node:fs/promises");
-  type Pg = InstanceType<typeof PGlite>;
-  type Q = { query(text: string, params?: unknown[]): Promise<{ rows: unknown[] }>; exec(text: string): Promise<unknown> };
-  // Just enough of the Db interface for migrate().
-  const asDb = (pg: Pg): Db => {
-    const wrap = (q: Q) => ({
-      query: async <T,>(text: string, params: readonly unknown[] = []) => (await q.query(text, [...params])).rows as T[],
-      exec: async (text: string) => void (await q.exec(text)),
-    });
-    return { kind: "pglite", ...wrap(pg), transaction: (fn) => pg.transaction((tx) => fn(wrap(tx))), copyRows: async () => {}, close: () => pg.close() };
-  };
-
-  // Warm the wasm module so neither variant pays its first compile.
-  await (await PGlite.create({ extensions: { pg_trgm } })).close();
-
-  let t = performance.now();
-  const built = await PGlite.create({ extensions: { pg_trgm } });
-  await migrate(asDb(built));
-  const template = await built.dumpDataDir("none");
-  await built.close();
-  const buildTemplateMs = performance.now() - t;
-
-  await mkdir(dir, { recursive: true });
-  t = performance.now();
-  const fresh = await connect({ dataDir: `${dir}/fresh` });
-  await migrate(fresh);
-  const freshMs = performance.now() - t;
-  await fresh.close();
-
-  t = performance.now();
-  await mkdir(`${dir}/templated`, { recursive: true });
-  const templated = await PGlite.create(`${dir}/templated`, { extensions: { pg_trgm }, loadDataDir: template });
-  const applied = await migrate(asDb(templated));
-  const fromTemplateMs = performance.now() - t;
-  await templated.close();
-  if (applied.length) throw new Error(`the template was not fully migrated: ${applied.join(", ")}`);
-  return { freshMs, fromTemplateMs, templateBytes: template.size, buildTemplateMs };
 }

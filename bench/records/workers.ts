@@ -133,69 +133,6 @@ async function timedImport(raw: Db, engine: string, files: string[], onStatement
   return { report, seconds, sourceRows, cpu: { nodeSeconds, backendSeconds }, loadavg: load, prepareSeconds };
 }
 
-export interface ImportVariant {
-  /** TCP_NODELAY on every connection (postgres.js leaves Nagle's algorithm on). */
-  noDelay: boolean;
-  /** CREATE INDEX ON discipline (allegation_id) before the import, as a migration would. */
-  disciplineIndex: boolean;
-  /** RowSink.maybeFlush starts the COPY and lets parsing go on, awaiting it before the next one. */
-  overlap: boolean;
-}
-
-export interface ImportOnlyResult {
-  seconds: number;
-  sourceRows: number;
-  cpu: ImportCpu;
-  loadavg: number[];
-  variant: ImportVariant;
-}
-
-export const DISCIPLINE_INDEX = "CREATE INDEX discipline_allegation_idx ON discipline (allegation_id)";
-
-/**
- * Prototype of overlapping parsing with loading, in this process only: the
- * sink hands a full batch to COPY and keeps parsing into a fresh buffer; the
- * next batch (or the end of a file) waits for the COPY in flight. Nothing else
- * runs on the transaction's connection between those points, so the COPY
- * stream is never interleaved with another statement.
- */
-async function overlapFlushes(): Promise<void> {
-  const { RowSink } = await import("../../src/records/import/sink.js");
-  type SinkState = { pending: Map<string, unknown[][]>; pendingCount: number; inflight?: Promise<void>; db: unknown; tx: unknown };
-  const proto = RowSink.prototype as unknown as { flush(this: SinkState): Promise<void>; maybeFlush(this: SinkState): Promise<void> };
-  const flushNow = proto.flush;
-  proto.maybeFlush = async function (this: SinkState) {
-    if (this.pendingCount < 5_000) return;
-    await this.inflight;
-    const batch: SinkState = { pending: this.pending, pendingCount: this.pendingCount, db: this.db, tx: this.tx };
-    this.pending = new Map();
-    this.pendingCount = 0;
-    this.inflight = flushNow.call(batch);
-    this.inflight.catch(() => {}); // surfaced by the next await
-  };
-  proto.flush = async function (this: SinkState) {
-    const inflight = this.inflight;
-    this.inflight = undefined;
-    await inflight;
-    await flushNow.call(this);
-  };
-}
-
-/** Only the import, on a fresh database, with the given fixes prototyped. */
-export async function importWorker(target: Target, variant: ImportVariant): Promise<ImportOnlyResult> {
-  if (variant.overlap) await overlapFlushes();
-  const raw = await connect({ dataDir: target.dataDir, databaseUrl: target.databaseUrl });
-  try {
-    await migrate(raw);
-    if (variant.disciplineIndex) await raw.exec(DISCIPLINE_INDEX);
-    const label = Object.entries(variant).filter(([, on]) => on).map(([name]) => name).join(" + ");
-    const { seconds, sourceRows, cpu, loadavg: load } = await timedImport(raw, `${target.engine} (prototype: ${label})`, CPDP_FILES(), () => {});
-    return { seconds, sourceRows, cpu, loadavg: load, variant };
-  } finally {
-    await raw.close();
-  }
-}
-
 export async function loadWorker(target: Target, options: { targetAllegations: number; baselineUrl?: string }): Promise<LoadResult> {
   const files = CPDP_FILES();
   const raw = await connect({ dataDir: target.dataDir, databaseUrl: target.databaseUrl });
