@@ -38,7 +38,8 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     intakeRateLimit: env.OVERSIGHT_INTAKE_RATE_LIMIT ?? 10,
     smtpUrl: env.SMTP_URL || undefined,
     emailFrom: env.EMAIL_FROM || undefined,
-    outboxIntervalMs: env.OUTBOX_INTERVAL_MS ?? 5000,
+    // Half a second: a confirmation email should leave within a second of signing, and an empty poll is one index probe.
+    outboxIntervalMs: env.OUTBOX_INTERVAL_MS ?? 500,
     outboxConcurrency: env.OUTBOX_CONCURRENCY ?? 8,
     officeEmail: env.OFFICE_EMAIL || undefined,
   });
