@@ -106,6 +106,22 @@ describe(`CPDP import of the real Chicago files (${testEngine})`, () => {
     assert.deepEqual(columns.map((c) => c.column_name).sort(), ["age_band", "complaint_id", "count", "gender", "import_run_id", "race", "source_sha256"]);
   });
 
+  it("writes every complaint's search text with its own words and all its allegations' categories", async () => {
+    // Every word a second pass over the stored rows would index must be there. The text may hold more: when the two
+    // accused files describe one allegation, both files' category words stay searchable, though one row is kept.
+    const [row] = await db.query<{ complaints: number; missing: number; searchable: number }>(
+      `SELECT count(*)::int AS complaints,
+              count(*) FILTER (WHERE NOT tsvector_to_array(to_tsvector('english', translate(concat_ws(' ', c.external_id, c.case_type, c.location,
+                 c.investigating_agency, c.complainant_type, c.summary, (SELECT string_agg(DISTINCT a.category, ' ') FROM allegations a WHERE a.complaint_id = c.id)), '/', ' ')))
+                 <@ tsvector_to_array(c.search))::int AS missing,
+              count(*) FILTER (WHERE c.search @@ to_tsquery('english', 'personnel'))::int AS searchable
+         FROM complaints c`,
+    );
+    assert.ok(row.complaints > 60_000);
+    assert.equal(row.missing, 0);
+    assert.ok(row.searchable > 1_000, "a category word finds complaints");
+  });
+
   it("changes nothing when the same files are imported again", async () => {
     const before = await tableCounts(db);
     const head = await currentTreeHead(db);
@@ -115,5 +131,28 @@ describe(`CPDP import of the real Chicago files (${testEngine})`, () => {
     assert.deepEqual(await tableCounts(db), before);
     assert.deepEqual(await currentTreeHead(db), head);
     assert.equal((await verifyAuditLog(db)).ok, true);
+  });
+});
+
+describe(`CPDP complaints and their accused officers imported in separate runs (${testEngine})`, () => {
+  let db: Db;
+  before(async () => {
+    db = await openTestDb();
+  });
+  after(() => db.close());
+
+  it("gives complaints stored earlier the categories of allegations that arrive later", async () => {
+    const pick = (stem: string) => files.filter((path) => path.includes(stem));
+    await runImport(db, cpdpFormat(), pick("complaints-complaints_2000-2023_2023-08_p053540"));
+    const [before] = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM complaints WHERE search @@ to_tsquery('english', 'verbal & abuse')");
+    assert.equal(before.n, 0, "no categories before the accused file");
+    await runImport(db, cpdpFormat(), pick("complaints-accused_2000-2023_2023-08_p053540"));
+    const [after] = await db.query<{ n: number; expected: number }>(
+      `SELECT count(*) FILTER (WHERE c.search @@ to_tsquery('english', 'verbal & abuse'))::int AS n,
+              count(*) FILTER (WHERE EXISTS (SELECT 1 FROM allegations a WHERE a.complaint_id = c.id AND a.category ILIKE '%verbal abuse%'))::int AS expected
+         FROM complaints c`,
+    );
+    assert.ok(after.expected > 1_000);
+    assert.ok(after.n >= after.expected, `${after.n} complaints found by "verbal abuse", ${after.expected} have such an allegation`);
   });
 });

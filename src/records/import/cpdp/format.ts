@@ -4,7 +4,7 @@ import type { SourceFile } from "../source.js";
 import { linkIdentities, type IdentityOutcome } from "./identity.js";
 import { kindOf, kindOrder, OFFICER_KINDS, officerIdColumn, readHeader, stemOf, type CpdpKind } from "./kinds.js";
 import { existingComplaints, existingIncidents, mergeDuplicateAllegations, refreshComplaintSearchText } from "./repo.js";
-import { rowHandler, TRR_SOURCE_KIND, type CpdpState } from "./rows.js";
+import { allegationCategory, rowHandler, TRR_SOURCE_KIND, type CpdpState } from "./rows.js";
 
 export const CPD_AGENCY = { slug: "chicago-pd", name: "Chicago Police Department", city: "Chicago", state: "IL" } as const;
 
@@ -30,10 +30,20 @@ export function cpdpFormat(): ImportFormat {
       }
       const agencyId = await ctx.sink.agency(CPD_AGENCY.slug, CPD_AGENCY.name, CPD_AGENCY.city, CPD_AGENCY.state);
       const officerFiles = files.filter((file) => OFFICER_KINDS.has(kinds.get(file.sha256)!)).map((source) => ({ source, stem: stemOf(source) }));
-      identity = await linkIdentities(officerFiles, ctx, agencyId);
+      // The identity pass reads every accused row anyway: it also gathers each complaint's categories for its search text.
+      const categoriesByCr = new Map<string, Set<string>>();
+      identity = await linkIdentities(officerFiles, ctx, agencyId, (row) => {
+        const crId = row.cr_id?.trim();
+        const category = crId ? allegationCategory(row) : null;
+        if (!crId || !category) return;
+        let categories = categoriesByCr.get(crId);
+        if (!categories) categoriesByCr.set(crId, (categories = new Set()));
+        categories.add(category);
+      });
       state = {
         agencyId,
         personByMention: identity.personByMention,
+        categoriesByCr,
         complaints: await existingComplaints(ctx.tx, agencyId),
         incidents: await existingIncidents(ctx.tx, TRR_SOURCE_KIND),
         counters: { complaintsRepeated: 0, stubComplaints: 0, complainantsWithoutComplaint: 0, stubIncidents: 0, unidentifiedOfficers: 0 },

@@ -24,14 +24,16 @@ const mentionKey = (source: string, localId: string) => `${source}:${localId}`;
  * linked it). Stored people are never merged here: the matcher proposing to
  * join two of them is counted and left for an admin.
  */
-export async function linkIdentities(files: { source: SourceFile; stem: string }[], ctx: RunContext, agencyId: string): Promise<IdentityOutcome> {
+export async function linkIdentities(
+  files: { source: SourceFile; stem: string }[], ctx: RunContext, agencyId: string, onRow?: (row: Record<string, string | undefined>) => void,
+): Promise<IdentityOutcome> {
   const shaByStem = new Map(files.map((file) => [file.stem, file.source.sha256]));
   const stored = await existingMentions(ctx.tx);
   const storedPerson = new Map(stored.map((row) => [mentionKey(row.source, row.local_id), row.person_id]));
   const personByMention = new Map(stored.map((row) => [mentionKey(row.source, row.local_id), { personId: row.person_id, mentionId: row.id }]));
   const fresh: OfficerMention[] = [];
   for (const file of files) {
-    const { mentions } = await readCpdpOfficerFile(file.source.path, file.stem);
+    const { mentions } = await readCpdpOfficerFile(file.source.path, file.stem, onRow);
     fresh.push(...mentions.filter((mention) => !storedPerson.has(mentionKey(mention.source, mention.localId))));
   }
   const result = linkOfficers([...stored.map((row) => row.attributes), ...fresh]);

@@ -9,6 +9,8 @@ export interface CpdpState {
   agencyId: string;
   personByMention: Map<string, { personId: string; mentionId: string }>;
   complaints: Map<string, { id: string; year: number | null }>;
+  /** Allegation categories per CR number, gathered from the accused files before any complaint is written. */
+  categoriesByCr: Map<string, Set<string>>;
   incidents: Map<string, string>;
   counters: {
     complaintsRepeated: number;
@@ -68,10 +70,14 @@ function complaintRow(record: CsvRecord, ctx: RunContext, state: CpdpState) {
   }
   const incident = date(record, "incident_date");
   const received = date(record, "complaint_date");
+  const values = {
+    location: text(record, "address"), case_type: text(record, "case_type"),
+    investigating_agency: text(record, "investigating_agency"), complainant_type: text(record, "complainant_type"),
+  };
   const id = ctx.sink.add("complaints", {
     agency_id: state.agencyId, external_id: crId, received_date: received, incident_date: incident, closed_date: date(record, "closed_date"),
-    location: text(record, "address"), beat: text(record, "beat")?.replace(/\.0$/, "") ?? null, case_type: text(record, "case_type"),
-    investigating_agency: text(record, "investigating_agency"), complainant_type: text(record, "complainant_type"), search_text: "",
+    beat: text(record, "beat")?.replace(/\.0$/, "") ?? null, ...values,
+    search_text: searchText([crId, values.case_type, values.location, values.investigating_agency, values.complainant_type], state.categoriesByCr.get(crId)),
   });
   state.complaints.set(crId, { id, year: yearOf(incident ?? received) });
 }
@@ -81,7 +87,7 @@ function accusedRecommendedRow(record: CsvRecord, ctx: RunContext, state: CpdpSt
   const finalFinding = finding(record, "final_finding");
   const finalPenalty = text(record, "final_penalty");
   const allegationId = ctx.sink.add("allegations", {
-    complaint_id: complaintId, person_id: officer?.personId ?? null, mention_id: officer?.mentionId ?? null, category_code: text(record, "complaint_code"), category: text(record, "allegation_category"),
+    complaint_id: complaintId, person_id: officer?.personId ?? null, mention_id: officer?.mentionId ?? null, category_code: text(record, "complaint_code"), category: allegationCategory(record),
     investigator_finding: finding(record, "recommended_finding"), final_finding: finalFinding,
     recommended_penalty: text(record, "recommended_penalty"), final_penalty: finalPenalty,
     rank_at_time: text(record, "assigned_rank") ?? text(record, "rank"), unit_at_time: unit(record, "assigned_unit"),
@@ -96,7 +102,7 @@ function accusedPenaltyRow(record: CsvRecord, ctx: RunContext, state: CpdpState,
   const days = integer(record, "days");
   const allegationId = ctx.sink.add("allegations", {
     complaint_id: complaintId, person_id: officer?.personId ?? null, mention_id: officer?.mentionId ?? null, category_code: text(record, "category_code"),
-    category: text(record, "category")?.replace(/,+$/, "") ?? null, final_finding: finalFinding, final_penalty: penalty, suspension_days: days,
+    category: allegationCategory(record), final_finding: finalFinding, final_penalty: penalty, suspension_days: days,
     rank_at_time: text(record, "rank"), unit_at_time: text(record, "unit_description") ?? unit(record, "current_unit"),
   });
   stageDiscipline(ctx, officer?.personId ?? null, allegationId, finalFinding, penalty, days);
@@ -154,7 +160,7 @@ function trrOfficerRow(record: CsvRecord, ctx: RunContext, state: CpdpState, off
 function complaintFor(crId: string, ctx: RunContext, state: CpdpState): string {
   const known = state.complaints.get(crId);
   if (known) return known.id;
-  const id = ctx.sink.add("complaints", { agency_id: state.agencyId, external_id: crId, search_text: "", source_row: null });
+  const id = ctx.sink.add("complaints", { agency_id: state.agencyId, external_id: crId, search_text: searchText([crId], state.categoriesByCr.get(crId)), source_row: null });
   state.complaints.set(crId, { id, year: null });
   state.counters.stubComplaints += 1;
   return id;
@@ -202,4 +208,19 @@ function ageBand(birthYear: number | null, atYear: number | null): string | null
   if (age < 55) return "45-54";
   if (age < 65) return "55-64";
   return "65+";
+}
+
+/** An accused row's allegation category, in either schema (p053540: allegation_category; p867849: category, with stray commas). */
+export function allegationCategory(record: CsvRecord): string | null {
+  if ("allegation_category" in record) return text(record, "allegation_category");
+  return text(record, "category")?.replace(/,+$/, "") || null;
+}
+
+/**
+ * A complaint's search text: its own words and its allegations' categories,
+ * written with the complaint (the categories are read ahead from the accused
+ * files), so the complaints need no second pass.
+ */
+function searchText(own: (string | null)[], categories: Set<string> | undefined): string {
+  return [...own, ...[...(categories ?? [])].sort()].filter(Boolean).join(" ");
 }
