@@ -73,18 +73,17 @@ export async function mergeDuplicateAllegations(tx: Queryable, keepSha: string, 
 }
 
 /**
- * Complaint search text where complaints and their allegations came in
- * different runs: a complaint of this run with allegations stored before, or a
- * complaint stored before with allegations of this run. (Complaints and
- * allegations of the same run get their text as they are written: see
- * searchText in rows.ts, which this must agree with.)
+ * Complaint search text for complaints stored by an earlier run that got
+ * allegations in this one (an accused file imported after its complaints
+ * file). Complaints of this run get their text as they are written (searchText
+ * in rows.ts, which this must agree with), and can have no allegations from
+ * earlier runs: a CR number already stored is never written again.
  */
 export async function refreshComplaintSearchText(tx: Queryable, runId: string): Promise<void> {
   await tx.query(
     `UPDATE complaints c SET search_text = concat_ws(' ', c.external_id, c.case_type, c.location, c.investigating_agency, c.complainant_type, c.summary,
        (SELECT string_agg(DISTINCT a.category, ' ') FROM allegations a WHERE a.complaint_id = c.id))
-      WHERE (c.import_run_id = $1 AND EXISTS (SELECT 1 FROM allegations a WHERE a.complaint_id = c.id AND a.import_run_id IS DISTINCT FROM $1))
-         OR (c.import_run_id IS DISTINCT FROM $1 AND c.id IN (SELECT complaint_id FROM allegations WHERE import_run_id = $1))`,
+      WHERE c.import_run_id IS DISTINCT FROM $1 AND c.id IN (SELECT complaint_id FROM allegations WHERE import_run_id = $1)`,
     [runId],
   );
 }
