@@ -44,7 +44,8 @@ export function cpdpFormat(): ImportFormat {
         agencyId,
         personByMention: identity.personByMention,
         categoriesByCr,
-        complaints: await existingComplaints(ctx.tx, agencyId),
+        complaints: new Map([...(await existingComplaints(ctx.tx, agencyId))].map(([crId, complaint]) => [crId, { ...complaint, earlier: true }])),
+        earlierComplaintsWithNewAllegations: new Set(),
         incidents: await existingIncidents(ctx.tx, TRR_SOURCE_KIND),
         counters: { complaintsRepeated: 0, stubComplaints: 0, complainantsWithoutComplaint: 0, stubIncidents: 0, unidentifiedOfficers: 0 },
       };
@@ -63,7 +64,7 @@ export function cpdpFormat(): ImportFormat {
     async finish(ctx) {
       await ctx.sink.flush();
       const merged = await mergeAccusedFiles(ctx, kinds);
-      await refreshComplaintSearchText(ctx.tx, ctx.runId);
+      await refreshComplaintSearchText(ctx.tx, [...(state?.earlierComplaintsWithNewAllegations ?? [])]);
       return {
         identityLinking: identity && {
           ...identity.counts,

@@ -79,11 +79,12 @@ export async function mergeDuplicateAllegations(tx: Queryable, keepSha: string, 
  * in rows.ts, which this must agree with), and can have no allegations from
  * earlier runs: a CR number already stored is never written again.
  */
-export async function refreshComplaintSearchText(tx: Queryable, runId: string): Promise<void> {
+export async function refreshComplaintSearchText(tx: Queryable, complaintIds: string[]): Promise<void> {
+  if (complaintIds.length === 0) return;
   await tx.query(
     `UPDATE complaints c SET search_text = concat_ws(' ', c.external_id, c.case_type, c.location, c.investigating_agency, c.complainant_type, c.summary,
        (SELECT string_agg(DISTINCT a.category, ' ') FROM allegations a WHERE a.complaint_id = c.id))
-      WHERE c.import_run_id IS DISTINCT FROM $1 AND c.id IN (SELECT complaint_id FROM allegations WHERE import_run_id = $1)`,
-    [runId],
+      WHERE c.id = ANY($1::uuid[])`,
+    [complaintIds],
   );
 }

@@ -8,7 +8,9 @@ import type { CpdpKind } from "./kinds.js";
 export interface CpdpState {
   agencyId: string;
   personByMention: Map<string, { personId: string; mentionId: string }>;
-  complaints: Map<string, { id: string; year: number | null }>;
+  complaints: Map<string, { id: string; year: number | null; earlier?: boolean }>;
+  /** Complaints stored by an earlier run that this run gives allegations: their search text is rebuilt at the end. */
+  earlierComplaintsWithNewAllegations: Set<string>;
   /** Allegation categories per CR number, gathered from the accused files before any complaint is written. */
   categoriesByCr: Map<string, Set<string>>;
   incidents: Map<string, string>;
@@ -83,7 +85,7 @@ function complaintRow(record: CsvRecord, ctx: RunContext, state: CpdpState) {
 }
 
 function accusedRecommendedRow(record: CsvRecord, ctx: RunContext, state: CpdpState, officer: Officer | null) {
-  const complaintId = complaintFor(required(record, "cr_id"), ctx, state);
+  const complaintId = allegationComplaint(required(record, "cr_id"), ctx, state);
   const finalFinding = finding(record, "final_finding");
   const finalPenalty = text(record, "final_penalty");
   const allegationId = ctx.sink.add("allegations", {
@@ -96,7 +98,7 @@ function accusedRecommendedRow(record: CsvRecord, ctx: RunContext, state: CpdpSt
 }
 
 function accusedPenaltyRow(record: CsvRecord, ctx: RunContext, state: CpdpState, officer: Officer | null) {
-  const complaintId = complaintFor(required(record, "cr_id"), ctx, state);
+  const complaintId = allegationComplaint(required(record, "cr_id"), ctx, state);
   const finalFinding = finding(record, "finding");
   const penalty = text(record, "penalty");
   const days = integer(record, "days");
@@ -155,6 +157,13 @@ function trrOfficerRow(record: CsvRecord, ctx: RunContext, state: CpdpState, off
     incident_id: incidentId, person_id: officer?.personId ?? null, mention_id: officer?.mentionId ?? null, rank_at_time: text(record, "rank"), unit_at_time: unit(record, "unit"),
     duty_status: text(record, "duty_status"), injured: text(record, "injured"),
   });
+}
+
+/** The complaint an allegation belongs to, noting complaints of earlier runs (their search text needs the new categories). */
+function allegationComplaint(crId: string, ctx: RunContext, state: CpdpState): string {
+  const id = complaintFor(crId, ctx, state);
+  if (state.complaints.get(crId)?.earlier) state.earlierComplaintsWithNewAllegations.add(id);
+  return id;
 }
 
 function complaintFor(crId: string, ctx: RunContext, state: CpdpState): string {
