@@ -3,8 +3,8 @@ import { RowError } from "../errors.js";
 import type { SourceFile } from "../source.js";
 import { linkIdentities, type IdentityOutcome } from "./identity.js";
 import { kindOf, kindOrder, OFFICER_KINDS, officerIdColumn, readHeader, stemOf, type CpdpKind } from "./kinds.js";
-import { existingComplaints, existingIncidents, mergeDuplicateAllegations, refreshComplaintSearchText } from "./repo.js";
-import { allegationCategory, rowHandler, TRR_SOURCE_KIND, type CpdpState } from "./rows.js";
+import { existingComplaints, existingIncidents, refreshComplaintSearchText } from "./repo.js";
+import { allegationCategory, rowHandler, stageUnpairedPenaltyRows, TRR_SOURCE_KIND, type CpdpState } from "./rows.js";
 
 export const CPD_AGENCY = { slug: "chicago-pd", name: "Chicago Police Department", city: "Chicago", state: "IL" } as const;
 
@@ -47,7 +47,8 @@ export function cpdpFormat(): ImportFormat {
         complaints: new Map([...(await existingComplaints(ctx.tx, agencyId))].map(([crId, complaint]) => [crId, { ...complaint, earlier: true }])),
         earlierComplaintsWithNewAllegations: new Set(),
         incidents: await existingIncidents(ctx.tx, TRR_SOURCE_KIND),
-        counters: { complaintsRepeated: 0, stubComplaints: 0, complainantsWithoutComplaint: 0, stubIncidents: 0, unidentifiedOfficers: 0 },
+        heldPenaltyRows: bothAccusedSchemas(kinds) ? new Map() : null,
+        counters: { allegationsMergedAcrossAccusedFiles: 0, complaintsRepeated: 0, stubComplaints: 0, complainantsWithoutComplaint: 0, stubIncidents: 0, unidentifiedOfficers: 0 },
       };
     },
 
@@ -62,8 +63,8 @@ export function cpdpFormat(): ImportFormat {
     },
 
     async finish(ctx) {
+      if (state) stageUnpairedPenaltyRows(ctx, state);
       await ctx.sink.flush();
-      const merged = await mergeAccusedFiles(ctx, kinds);
       await refreshComplaintSearchText(ctx.tx, [...(state?.earlierComplaintsWithNewAllegations ?? [])]);
       return {
         identityLinking: identity && {
@@ -73,18 +74,14 @@ export function cpdpFormat(): ImportFormat {
           ambiguousMentions: identity.ambiguous,
           bySource: identity.bySource,
         },
-        allegationsMergedAcrossAccusedFiles: merged,
         ...state?.counters,
       };
     },
   };
 }
 
-/** When both accused schemas arrive together, each allegation they share is kept once. */
-async function mergeAccusedFiles(ctx: RunContext, kinds: Map<string, CpdpKind>): Promise<number> {
-  const recommended = [...kinds].filter(([, kind]) => kind === "accused-recommended").map(([sha]) => sha);
-  const penalty = [...kinds].filter(([, kind]) => kind === "accused-penalty").map(([sha]) => sha);
-  let merged = 0;
-  for (const keep of recommended) for (const drop of penalty) merged += await mergeDuplicateAllegations(ctx.tx, keep, drop);
-  return merged;
+/** When both accused schemas arrive together, each allegation they share is written once. */
+function bothAccusedSchemas(kinds: Map<string, CpdpKind>): boolean {
+  const present = new Set(kinds.values());
+  return present.has("accused-recommended") && present.has("accused-penalty");
 }

@@ -53,5 +53,6 @@ export async function readHeader(source: SourceFile): Promise<string[]> {
 
 /** Parents first: people, then complaints, then what points at them. */
 export function kindOrder(kind: CpdpKind): number {
-  return ["roster", "complaints", "accused-recommended", "accused-penalty", "complainants", "trr-main", "trr-officers"].indexOf(kind);
+  // The penalty schema before the recommended one: its rows wait for their partners there (see rows.ts).
+  return ["roster", "complaints", "accused-penalty", "accused-recommended", "complainants", "trr-main", "trr-officers"].indexOf(kind);
 }

@@ -33,46 +33,6 @@ export async function existingIncidents(db: Queryable, sourceKind: string): Prom
 }
 
 /**
- * The two accused files overlap (the same allegation of the same officer on the
- * same complaint). Pairs them one-to-one by complaint, officer and category code
- * in row order, fills the first file's gaps from the second, re-points
- * discipline, and deletes the second copy. Returns the number merged.
- */
-export async function mergeDuplicateAllegations(tx: Queryable, keepSha: string, dropSha: string): Promise<number> {
-  await tx.exec(`CREATE TEMP TABLE IF NOT EXISTS allegation_pairs (keep uuid, drop uuid) ON COMMIT DROP; DELETE FROM allegation_pairs;`);
-  await tx.query(
-    `INSERT INTO allegation_pairs (keep, drop)
-     SELECT k.id, d.id FROM
-       (SELECT id, complaint_id, person_id, category_code,
-               row_number() OVER (PARTITION BY complaint_id, person_id, category_code ORDER BY source_row) AS n
-          FROM allegations WHERE source_sha256 = $1 AND person_id IS NOT NULL) k
-     JOIN
-       (SELECT id, complaint_id, person_id, category_code,
-               row_number() OVER (PARTITION BY complaint_id, person_id, category_code ORDER BY source_row) AS n
-          FROM allegations WHERE source_sha256 = $2 AND person_id IS NOT NULL) d
-       ON d.complaint_id = k.complaint_id AND d.person_id = k.person_id
-      AND d.category_code IS NOT DISTINCT FROM k.category_code AND d.n = k.n`,
-    [keepSha, dropSha],
-  );
-  await tx.exec(`
-    UPDATE allegations k SET
-      final_finding = coalesce(k.final_finding, d.final_finding),
-      final_penalty = coalesce(k.final_penalty, d.final_penalty),
-      suspension_days = coalesce(k.suspension_days, d.suspension_days),
-      category = coalesce(k.category, d.category),
-      unit_at_time = coalesce(k.unit_at_time, d.unit_at_time),
-      rank_at_time = coalesce(k.rank_at_time, d.rank_at_time)
-    FROM allegation_pairs p JOIN allegations d ON d.id = p.drop WHERE k.id = p.keep;
-    DELETE FROM discipline x USING allegation_pairs p
-      WHERE x.allegation_id = p.drop AND EXISTS (SELECT 1 FROM discipline y WHERE y.allegation_id = p.keep);
-    UPDATE discipline x SET allegation_id = p.keep FROM allegation_pairs p WHERE x.allegation_id = p.drop;
-    DELETE FROM allegations a USING allegation_pairs p WHERE a.id = p.drop;
-  `);
-  const [row] = await tx.query<{ n: number }>("SELECT count(*)::int AS n FROM allegation_pairs");
-  return row.n;
-}
-
-/**
  * Complaint search text for complaints stored by an earlier run that got
  * allegations in this one (an accused file imported after its complaints
  * file). Complaints of this run get their text as they are written (searchText

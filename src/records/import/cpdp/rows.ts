@@ -1,4 +1,5 @@
 import type { CsvRecord, FileHandler, RunContext } from "../format.js";
+import type { Provenance } from "../sink.js";
 import { RowError } from "../errors.js";
 import { date, integer, text } from "../values.js";
 import { cpdpFinding, penaltySeverity } from "../../vocab.js";
@@ -14,7 +15,15 @@ export interface CpdpState {
   /** Allegation categories per CR number, gathered from the accused files before any complaint is written. */
   categoriesByCr: Map<string, Set<string>>;
   incidents: Map<string, string>;
+  /**
+   * When both accused files come in one run, the penalty file (read first) is
+   * held here by complaint, officer and category code, in file order, so each
+   * allegation the two files share is written once: see accusedRecommendedRow.
+   * Null when only one of them is imported.
+   */
+  heldPenaltyRows: Map<string, HeldAllegation[]> | null;
   counters: {
+    allegationsMergedAcrossAccusedFiles: number;
     complaintsRepeated: number;
     stubComplaints: number;
     complainantsWithoutComplaint: number;
@@ -84,17 +93,43 @@ function complaintRow(record: CsvRecord, ctx: RunContext, state: CpdpState) {
   state.complaints.set(crId, { id, year: yearOf(incident ?? received) });
 }
 
+/** A penalty-file allegation waiting for its partner in the recommended file. */
+export interface HeldAllegation {
+  values: Record<string, unknown>;
+  personId: string;
+  finding: string | null;
+  penalty: string | null;
+  days: number | null;
+  provenance: Provenance;
+}
+
+const pairKey = (complaintId: string, personId: string, categoryCode: string | null) => `${complaintId}|${personId}|${categoryCode ?? ""}`;
+
+/**
+ * A recommended-schema allegation. When the penalty file described the same
+ * allegation (same complaint, officer and category code, the nth of each in
+ * file order), it is written once: this file's values, its gaps filled from the
+ * penalty file's, and the penalty file's discipline when this row has none.
+ */
 function accusedRecommendedRow(record: CsvRecord, ctx: RunContext, state: CpdpState, officer: Officer | null) {
   const complaintId = allegationComplaint(required(record, "cr_id"), ctx, state);
   const finalFinding = finding(record, "final_finding");
   const finalPenalty = text(record, "final_penalty");
-  const allegationId = ctx.sink.add("allegations", {
-    complaint_id: complaintId, person_id: officer?.personId ?? null, mention_id: officer?.mentionId ?? null, category_code: text(record, "complaint_code"), category: allegationCategory(record),
+  const categoryCode = text(record, "complaint_code");
+  const values: Record<string, unknown> = {
+    complaint_id: complaintId, person_id: officer?.personId ?? null, mention_id: officer?.mentionId ?? null, category_code: categoryCode, category: allegationCategory(record),
     investigator_finding: finding(record, "recommended_finding"), final_finding: finalFinding,
     recommended_penalty: text(record, "recommended_penalty"), final_penalty: finalPenalty,
     rank_at_time: text(record, "assigned_rank") ?? text(record, "rank"), unit_at_time: unit(record, "assigned_unit"),
-  });
-  stageDiscipline(ctx, officer?.personId ?? null, allegationId, finalFinding, finalPenalty, null);
+  };
+  const partner = officer ? state.heldPenaltyRows?.get(pairKey(complaintId, officer.personId, categoryCode))?.shift() : undefined;
+  if (partner) {
+    for (const column of ["final_finding", "final_penalty", "suspension_days", "category", "unit_at_time", "rank_at_time"]) values[column] ??= partner.values[column];
+    state.counters.allegationsMergedAcrossAccusedFiles += 1;
+  }
+  const allegationId = ctx.sink.add("allegations", values);
+  const disciplined = stageDiscipline(ctx, officer?.personId ?? null, allegationId, finalFinding, finalPenalty, null);
+  if (partner && !disciplined) withProvenance(ctx, partner.provenance, () => stageDiscipline(ctx, partner.personId, allegationId, partner.finding, partner.penalty, partner.days));
 }
 
 function accusedPenaltyRow(record: CsvRecord, ctx: RunContext, state: CpdpState, officer: Officer | null) {
@@ -102,19 +137,52 @@ function accusedPenaltyRow(record: CsvRecord, ctx: RunContext, state: CpdpState,
   const finalFinding = finding(record, "finding");
   const penalty = text(record, "penalty");
   const days = integer(record, "days");
-  const allegationId = ctx.sink.add("allegations", {
+  const values = {
     complaint_id: complaintId, person_id: officer?.personId ?? null, mention_id: officer?.mentionId ?? null, category_code: text(record, "category_code"),
     category: allegationCategory(record), final_finding: finalFinding, final_penalty: penalty, suspension_days: days,
     rank_at_time: text(record, "rank"), unit_at_time: text(record, "unit_description") ?? unit(record, "current_unit"),
-  });
+  };
+  if (state.heldPenaltyRows && officer) {
+    const key = pairKey(complaintId, officer.personId, values.category_code);
+    let held = state.heldPenaltyRows.get(key);
+    if (!held) state.heldPenaltyRows.set(key, (held = []));
+    held.push({ values, personId: officer.personId, finding: finalFinding, penalty, days, provenance: { ...ctx.sink.provenance } });
+    return;
+  }
+  const allegationId = ctx.sink.add("allegations", values);
   stageDiscipline(ctx, officer?.personId ?? null, allegationId, finalFinding, penalty, days);
 }
 
+/** Writes the penalty-file allegations the recommended file did not describe, each with its own source row. */
+export function stageUnpairedPenaltyRows(ctx: RunContext, state: CpdpState): void {
+  for (const held of state.heldPenaltyRows?.values() ?? []) {
+    for (const row of held) {
+      withProvenance(ctx, row.provenance, () => {
+        const allegationId = ctx.sink.add("allegations", row.values);
+        stageDiscipline(ctx, row.personId, allegationId, row.finding, row.penalty, row.days);
+        ctx.sink.commitRow();
+      });
+    }
+  }
+  state.heldPenaltyRows?.clear();
+}
+
+function withProvenance(ctx: RunContext, provenance: Provenance, stage: () => void): void {
+  const current = ctx.sink.provenance;
+  ctx.sink.provenance = provenance;
+  try {
+    stage();
+  } finally {
+    ctx.sink.provenance = current;
+  }
+}
+
 /** A sustained finding with a real penalty is discipline; "no action" and closures are not. */
-function stageDiscipline(ctx: RunContext, personId: string | null, allegationId: string, finalFinding: string | null, penalty: string | null, days: number | null) {
-  if (!personId || finalFinding !== "sustained" || !penalty) return;
-  if ((penaltySeverity(penalty) ?? 0) <= 0) return;
+function stageDiscipline(ctx: RunContext, personId: string | null, allegationId: string, finalFinding: string | null, penalty: string | null, days: number | null): boolean {
+  if (!personId || finalFinding !== "sustained" || !penalty) return false;
+  if ((penaltySeverity(penalty) ?? 0) <= 0) return false;
   ctx.sink.add("discipline", { person_id: personId, allegation_id: allegationId, kind: penalty, days });
+  return true;
 }
 
 function complainantRow(record: CsvRecord, ctx: RunContext, state: CpdpState) {
