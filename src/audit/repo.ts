@@ -39,6 +39,20 @@ export async function insertEntry(tx: Queryable, row: AuditRow, state: AuditStat
   await tx.query("UPDATE audit_state SET size = $1, frontier = $2 WHERE id", [state.size, JSON.stringify(state.frontier)]);
 }
 
+/** Many entries in one INSERT (hashes as hex, decoded by the server) and the new state. */
+export async function insertEntries(tx: Queryable, rows: AuditRow[], state: AuditState): Promise<void> {
+  const column = <K extends keyof AuditRow>(key: K) => rows.map((row) => row[key]);
+  const hex = (key: "leaf_hash" | "tree_root") => rows.map((row) => Buffer.from(row[key]).toString("hex"));
+  await tx.query(
+    `INSERT INTO audit_log (seq, at, actor, action, entity, entity_id, entry, leaf_hash, tree_root)
+     SELECT r.seq, $1::timestamptz, r.actor, r.action, r.entity, r.entity_id, r.entry, decode(r.leaf, 'hex'), decode(r.root, 'hex')
+       FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
+         AS r(seq, actor, action, entity, entity_id, entry, leaf, root)`,
+    [rows[0].at, column("seq"), column("actor"), column("action"), column("entity"), column("entity_id"), column("entry"), hex("leaf_hash"), hex("tree_root")],
+  );
+  await tx.query("UPDATE audit_state SET size = $1, frontier = $2 WHERE id", [state.size, JSON.stringify(state.frontier)]);
+}
+
 /** Entries in order from `fromSeq`, a page at a time, so verification runs in constant memory. */
 export async function readEntries(tx: Queryable, fromSeq: number, limit: number): Promise<AuditRow[]> {
   const rows = await tx.query<AuditRow>(

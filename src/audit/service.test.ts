@@ -4,7 +4,7 @@ import type { Db } from "../db/db.js";
 import { openTestDb, testEngine } from "../db/test-db.js";
 import { rootFromLeafHashes } from "./merkle.js";
 import { readLeafHashes } from "./repo.js";
-import { appendAudit, currentTreeHead, verifyAuditLog } from "./service.js";
+import { appendAudit, appendAuditMany, currentTreeHead, verifyAuditLog } from "./service.js";
 
 describe(`audit log (${testEngine})`, () => {
   let db: Db;
@@ -60,6 +60,24 @@ describe(`audit log (${testEngine})`, () => {
       assert.equal(result.ok === false && result.badSeq, 3);
     } finally {
       await fresh.close();
+    }
+  });
+
+  it("writes a group exactly as one append per event would", async () => {
+    const events = Array.from({ length: 7 }, (_, i) => ({ actor: "test", action: "group", entity: "thing", entityId: i % 2 ? String(i) : null, data: { i } }));
+    const at = new Date("2026-01-02T03:04:05.000Z");
+    const [one, many] = [await openTestDb(), await openTestDb()];
+    try {
+      await one.transaction(async (tx) => {
+        for (const event of events) await appendAudit(tx, event, at);
+      });
+      await many.transaction((tx) => appendAuditMany(tx, events, at));
+      const entries = (db: Db) => db.query("SELECT seq, at::text, actor, action, entity, entity_id, entry, encode(leaf_hash, 'hex') AS leaf, encode(tree_root, 'hex') AS root FROM audit_log ORDER BY seq");
+      assert.deepEqual(await entries(many), await entries(one));
+      assert.deepEqual(await currentTreeHead(many), await currentTreeHead(one));
+      assert.equal((await verifyAuditLog(many)).ok, true);
+    } finally {
+      await Promise.all([one.close(), many.close()]);
     }
   });
 });

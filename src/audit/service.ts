@@ -47,6 +47,28 @@ export async function appendAudit(tx: Queryable, event: AuditEvent, now = new Da
   return { seq, root: toHex(root) };
 }
 
+/**
+ * Appends many entries inside the caller's transaction: exactly the entries,
+ * leaf hashes and running roots appendAudit would write one by one (so
+ * verifyAuditLog checks them the same way), with one lock of the tree state, one
+ * INSERT and one state update instead of three statements per entry. For hot
+ * paths that write in groups (petition signing, the outbox's sent records).
+ */
+export async function appendAuditMany(tx: Queryable, events: readonly AuditEvent[], now = new Date()): Promise<void> {
+  if (events.length === 0) return;
+  const state = await repo.lockState(tx);
+  const tree = CompactRange.fromFrontier(state.size, state.frontier.map(fromHex));
+  const at = now.toISOString();
+  const rows = events.map((event): repo.AuditRow => {
+    const seq = tree.size;
+    const entry = canonicalEntry(seq, at, event);
+    const leaf = hashLeaf(Buffer.from(entry, "utf8"));
+    tree.append(leaf);
+    return { seq, at, actor: event.actor, action: event.action, entity: event.entity, entity_id: event.entityId ?? null, entry, leaf_hash: leaf, tree_root: tree.root() };
+  });
+  await repo.insertEntries(tx, rows, { size: tree.size, frontier: tree.frontier.map(toHex) });
+}
+
 /** The text that is hashed: fixed key order, so anyone can recompute it. */
 export function canonicalEntry(seq: number, at: string, event: AuditEvent): string {
   return JSON.stringify({

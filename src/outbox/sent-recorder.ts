@@ -13,7 +13,7 @@
  * hands the message over and takes the next one.
  */
 import type { Db } from "../db/db.js";
-import { appendAuditGroup } from "./audit-batch.js";
+import { appendAuditMany } from "../audit/service.js";
 import * as repo from "./repo.js";
 
 export interface Accepted {
@@ -95,7 +95,7 @@ export class SentRecorder {
     return this.db.transaction(async (tx) => {
       const changed = await repo.markSentMany(tx, group.map((m) => ({ id: m.id, sentAt: m.sentAt.toISOString() })));
       const recorded = group.filter((message) => changed.has(message.id));
-      await appendAuditGroup(
+      await appendAuditMany(
         tx,
         recorded.map((message) => ({ actor: "system", action: "email.sent", entity: "email_outbox", entityId: message.id, data: { template: message.template } })),
         this.clock(),

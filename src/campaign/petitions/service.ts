@@ -5,10 +5,9 @@
  */
 import { createHash, randomUUID } from "node:crypto";
 import { parse } from "csv-parse/sync";
-import { appendAudit, type AuditEvent } from "../../audit/service.js";
+import { appendAudit, appendAuditMany, type AuditEvent } from "../../audit/service.js";
 import type { Db, Queryable } from "../../db/db.js";
 import { HttpError } from "../../web/errors.js";
-import { appendAuditMany } from "./audit-batch.js";
 import { emailKey, normalizeEmail } from "./normalize.js";
 import * as repo from "./repo.js";
 import {

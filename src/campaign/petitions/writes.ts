@@ -17,10 +17,9 @@
  * request only after it returns, i.e. after COMMIT.
  */
 import { randomUUID } from "node:crypto";
-import type { AuditEvent } from "../../audit/service.js";
+import { appendAuditMany, type AuditEvent } from "../../audit/service.js";
 import type { Db, Queryable } from "../../db/db.js";
 import { parseEmailMessage } from "../../outbox/index.js";
-import { appendAuditMany } from "./audit-batch.js";
 import * as repo from "./repo.js";
 
 export interface MailParts {
