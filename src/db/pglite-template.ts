@@ -33,8 +33,16 @@ export async function templatePath(): Promise<string> {
   return join(CACHE_DIR, `pglite-migrated-${hash.digest("hex").slice(0, 16)}.tar.gz`);
 }
 
+/** Read once per process: a test run opens hundreds of databases from the same tarball. */
+let loaded: Promise<Blob | undefined> | undefined;
+
 /** The tarball for the current migrations, or undefined when it has not been made. */
-export async function readTemplate(): Promise<Blob | undefined> {
+export function readTemplate(): Promise<Blob | undefined> {
+  loaded ??= loadTemplate();
+  return loaded;
+}
+
+async function loadTemplate(): Promise<Blob | undefined> {
   try {
     const path = await templatePath();
     if (!existsSync(path)) return undefined;
@@ -64,6 +72,7 @@ export async function ensureTemplate(): Promise<{ path: string; made: boolean }>
     const partial = `${path}.${process.pid}.partial`;
     await writeFile(partial, Buffer.from(await tarball.arrayBuffer()));
     await rename(partial, path);
+    loaded = undefined;
   } finally {
     await db.close();
   }
