@@ -41,6 +41,7 @@ import type { Db } from "../src/db/db.js";
 import { migrate } from "../src/db/migrate.js";
 import { createSmtpTransport, DEFAULT_CONCURRENCY, enqueueEmail, outboxStatusCounts, startOutboxWorker, type OutboxLogger } from "../src/outbox/index.js";
 import { startTestSmtp } from "../src/outbox/test-smtp.js";
+import { createThrowawayDatabase } from "../src/db/test-db.js";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const args = process.argv.slice(2);
@@ -134,23 +135,6 @@ function startSmtpChild(): Promise<SmtpChild> {
 }
 
 // ---------------------------------------------------------------------------
-
-async function throwawayDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `oversight_bench_outbox_${Date.now().toString(36)}`;
-  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const cleanup = postgres(serverUrl, { max: 1, onnotice: () => {} });
-      await cleanup.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await cleanup.end();
-    },
-  };
-}
 
 /** The server's version and durability settings, so a result says what it was measured with. */
 async function serverSettings(url: string): Promise<string> {
@@ -312,7 +296,7 @@ const ms = (value: number) => (value >= 10_000 ? `${(value / 1000).toFixed(1)} s
 
 async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), "oversight-bench-outbox-"));
-  const pg = process.env.DATABASE_URL ? await throwawayDatabase(process.env.DATABASE_URL) : null;
+  const pg = process.env.DATABASE_URL ? await createThrowawayDatabase(process.env.DATABASE_URL, "oversight_bench_outbox") : null;
   const engineNote = pg ? await serverSettings(pg.url) : "PGlite in the worker's process, data in a temp directory";
   const db = await connect(pg ? { databaseUrl: pg.url } : { dataDir });
   const smtp = await startSmtpChild();

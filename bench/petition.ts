@@ -22,6 +22,7 @@ import { fileURLToPath } from "node:url";
 import postgres from "postgres";
 import { verifyAuditLog } from "../src/audit/service.js";
 import { connect } from "../src/db/connect.js";
+import { createThrowawayDatabase } from "../src/db/test-db.js";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const args = process.argv.slice(2);
@@ -70,23 +71,6 @@ function cpuSeconds(pid: number): number | null {
   }
 }
 
-async function throwawayDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `oversight_bench_${Date.now().toString(36)}`;
-  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const cleanup = postgres(serverUrl, { max: 1, onnotice: () => {} });
-      await cleanup.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await cleanup.end();
-    },
-  };
-}
-
 const sum = (values: (number | null)[]) => (values.some((v) => v === null) ? null : values.reduce<number>((a, b) => a + (b ?? 0), 0));
 
 /** The PostgreSQL backend processes serving the server's connections to this database. */
@@ -113,7 +97,7 @@ async function backendPids(url: string): Promise<number[]> {
 
 async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), "oversight-bench-petition-"));
-  const pg = process.env.DATABASE_URL ? await throwawayDatabase(process.env.DATABASE_URL) : null;
+  const pg = process.env.DATABASE_URL ? await createThrowawayDatabase(process.env.DATABASE_URL, "oversight_bench") : null;
   const port = await freePort();
   const engineNote = pg ? await serverSettings(pg.url) : "PGlite in the server process, data in a temp directory";
   const env = {

@@ -16,23 +16,48 @@ export async function openTestDb(): Promise<Db> {
     await migrate(db);
     return db;
   }
-  const name = `oversight_test_${randomBytes(6).toString("hex")}`;
-  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const db = await connect({ databaseUrl: url.toString() });
+  const database = await createThrowawayDatabase(serverUrl);
+  const db = await connect({ databaseUrl: database.url });
   await migrate(db);
   const close = db.close.bind(db);
   return Object.assign(db, {
     async close() {
       await close();
-      const cleanup = postgres(serverUrl, { max: 1, onnotice: () => {} });
-      await cleanup.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await cleanup.end();
+      await database.drop();
     },
   });
+}
+
+export interface ThrowawayDatabase {
+  url: string;
+  drop(): Promise<void>;
+}
+
+/**
+ * A new, empty database on the PostgreSQL server named by serverUrl, for tests
+ * and benchmarks; migrating it is left to the caller (or the server under test).
+ */
+export async function createThrowawayDatabase(serverUrl: string, prefix = "oversight_test"): Promise<ThrowawayDatabase> {
+  const name = `${prefix}_${randomBytes(6).toString("hex")}`;
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const cleanup = postgres(serverUrl, { max: 1, onnotice: () => {} });
+      try {
+        await cleanup.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await cleanup.end();
+      }
+    },
+  };
 }
 
 /** Which engine the tests run on, for test names. */

@@ -11,16 +11,15 @@
  *   await browser.close(); await site.close();
  */
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
 import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import postgres from "postgres";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { loadConfig } from "../../src/config.js";
 import type { Db } from "../../src/db/db.js";
+import { createThrowawayDatabase } from "../../src/db/test-db.js";
 import { startServer } from "../../src/server.js";
 
 const require = createRequire(import.meta.url);
@@ -36,37 +35,8 @@ export interface TestSite {
   close(): Promise<void>;
 }
 
-export interface ThrowawayDatabase {
-  url: string;
-  drop(): Promise<void>;
-}
-
-/**
- * A new, empty database on the PostgreSQL server named by serverUrl (the same
- * pattern as src/db/test-db.ts, but leaving migration to the code under test).
- */
-export async function createThrowawayDatabase(serverUrl: string): Promise<ThrowawayDatabase> {
-  const name = `oversight_e2e_${randomBytes(6).toString("hex")}`;
-  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-  try {
-    await admin.unsafe(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const cleanup = postgres(serverUrl, { max: 1, onnotice: () => {} });
-      try {
-        await cleanup.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      } finally {
-        await cleanup.end();
-      }
-    },
-  };
-}
+// Shared with the unit tests and benchmarks.
+export { createThrowawayDatabase, type ThrowawayDatabase } from "../../src/db/test-db.js";
 
 /**
  * Starts the real server (migrations, demo load, listen) on a free port. With
