@@ -23,7 +23,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { serve, type ServerType } from "@hono/node-server";
-import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playwright-core";
+import type { Browser, BrowserContextOptions, Page } from "playwright-core";
 import { createApp } from "../../src/app.js";
 import { createUser } from "../../src/auth/service.js";
 import { budgetEs } from "../../src/budget/i18n.js";
@@ -34,7 +34,7 @@ import { connect } from "../../src/db/connect.js";
 import type { Db } from "../../src/db/db.js";
 import { migrate } from "../../src/db/migrate.js";
 import { createLogger } from "../../src/logger.js";
-import { checkA11y, createThrowawayDatabase, launchBrowser, screenshot } from "./harness.js";
+import { checkA11y, createThrowawayDatabase, launchBrowser, screenshot, PageOpener } from "./harness.js";
 
 const engine = process.env.DATABASE_URL ? "postgres" : "pglite";
 const DESKTOP = { width: 1280, height: 800 };
@@ -83,8 +83,7 @@ const squash = (value: string | null) => (value ?? "").replace(/\s+/g, " ").trim
 describe(`the budget in a browser (${engine})`, { timeout: 240_000 }, () => {
   let site: Site;
   let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  const problems: string[] = [];
+  const pages = new PageOpener(() => browser, () => site.url, { viewport: DESKTOP, locale: "en-US" }, { consoleErrors: true });
   let shot = 0;
 
   before(async () => {
@@ -96,31 +95,15 @@ describe(`the budget in a browser (${engine})`, { timeout: 240_000 }, () => {
   });
 
   after(async () => {
-    await Promise.allSettled(contexts.map((context) => context.close()));
+    await pages.close();
     await browser?.close();
     await site?.close();
   });
 
-  async function newPage(options: BrowserContextOptions = {}): Promise<Page> {
-    const context = await browser.newContext({ baseURL: site.url, viewport: DESKTOP, locale: "en-US", ...options });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.on("dialog", (dialog) => {
-      problems.push(`${dialog.type()} dialog on ${page.url()}: ${dialog.message()}`);
-      void dialog.dismiss();
-    });
-    page.on("pageerror", (error) => problems.push(`script error on ${page.url()}: ${error.message}`));
-    page.on("console", (message) => {
-      // A refusal's status (409, 422) is logged by the browser as a failed load: expected, and checked where it happens.
-      if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) problems.push(`console error on ${page.url()}: ${message.text()}`);
-    });
-    return page;
-  }
-
   /** axe, no sideways scrolling, a numbered full-page screenshot. */
   async function inspect(page: Page, name: string): Promise<void> {
     shot += 1;
-    assert.deepEqual(problems, [], "no dialog, script error or console error so far");
+    assert.deepEqual(pages.problems, [], "no dialog, script error or console error so far");
     await checkA11y(page, name);
     await screenshot(page, `budget-${String(shot).padStart(2, "0")}-${name}`);
     // Against the screen's own width: a phone browser widens its layout viewport to fit a page that is too wide.
@@ -130,7 +113,7 @@ describe(`the budget in a browser (${engine})`, { timeout: 240_000 }, () => {
   }
 
   it("a resident votes in Spanish on a phone: an emailed link, the shopping cart within the budget", async () => {
-    const page = await newPage(PHONE_ES);
+    const page = await pages.newPage(PHONE_ES);
     const opened = await page.goto(`/budget/p/${DEMO_VOTING_SLUG}?lang=es`);
     assert.equal(opened?.status(), 200);
     assert.equal(await page.locator("html").getAttribute("lang"), "es");
@@ -203,7 +186,7 @@ describe(`the budget in a browser (${engine})`, { timeout: 240_000 }, () => {
   });
 
   it("the cart works without JavaScript: the server recomputes the total and refuses a ballot over the budget", async () => {
-    const page = await newPage({ ...PHONE_ES, javaScriptEnabled: false });
+    const page = await pages.newPage({ ...PHONE_ES, javaScriptEnabled: false });
     await page.goto(`/budget/p/${DEMO_VOTING_SLUG}/vote?lang=es`);
     await page.getByLabel(budgetEs["budget.vote.code"], { exact: true }).fill(DEMO_CODES[5].toLowerCase());
     await page.getByRole("button", { name: budgetEs["budget.vote.useCode"] }).click();
@@ -231,7 +214,7 @@ describe(`the budget in a browser (${engine})`, { timeout: 240_000 }, () => {
   });
 
   it("results: greedy and Equal Shares side by side, with groups and charts", async () => {
-    const page = await newPage();
+    const page = await pages.newPage();
     assert.equal((await page.goto(`/budget/p/${DEMO_RESULTS_SLUG}/results`))?.status(), 200);
     const greedy = page.locator('[data-rule="greedy"]');
     const mes = page.locator('[data-rule="equal-shares"]');
@@ -245,14 +228,14 @@ describe(`the budget in a browser (${engine})`, { timeout: 240_000 }, () => {
     assert.equal(rows.length, 3);
     assert.equal(await page.locator(".budget-chart svg").count(), 2);
     await inspect(page, "results-desktop");
-    const phone = await newPage(PHONE_ES);
+    const phone = await pages.newPage(PHONE_ES);
     await phone.goto(`/budget/p/${DEMO_RESULTS_SLUG}/results?lang=es`);
     assert.match(squash(await phone.locator('[data-rule="equal-shares"] h3').textContent()), /Método de Partes Iguales/);
     await inspect(phone, "results-phone-es");
   });
 
   it("the police share of the general fund, its chart, and a what-if shared by link", async () => {
-    const page = await newPage();
+    const page = await pages.newPage();
     assert.equal((await page.goto("/budget/share"))?.status(), 200);
     const chart = page.locator(".budget-chart .chart svg").first();
     assert.equal(await chart.isVisible(), true);
@@ -269,18 +252,18 @@ describe(`the budget in a browser (${engine})`, { timeout: 240_000 }, () => {
     assert.match(squash(await page.locator("#scenario-figures").textContent()), /The cap is met/);
     const shared = await page.locator("#share-url").inputValue();
     await inspect(page, "what-if-desktop");
-    const other = await newPage(PHONE_ES);
+    const other = await pages.newPage(PHONE_ES);
     assert.equal((await other.goto(new URL(shared).pathname + new URL(shared).search.replace("lang=en", "lang=es")))?.status(), 200);
     assert.match(squash(await other.locator("#scenario-summary").textContent()), /Trasladar .*65.000.000/);
     await inspect(other, "what-if-phone-es");
-    const phoneShare = await newPage(PHONE_ES);
+    const phoneShare = await pages.newPage(PHONE_ES);
     await phoneShare.goto("/budget/share?lang=es");
     await inspect(phoneShare, "share-phone-es");
   });
 
   it("an organizer's forms: budget years, a process, codes to print", async () => {
     await createUser(site.db, { email: "organizer@budget-e2e.test", displayName: "Budget Organizer", password: "organizer password 1", role: "organizer" }, "test");
-    const page = await newPage();
+    const page = await pages.newPage();
     await page.goto("/login");
     await page.getByLabel("Email", { exact: true }).fill("organizer@budget-e2e.test");
     await page.getByLabel("Password", { exact: true }).fill("organizer password 1");

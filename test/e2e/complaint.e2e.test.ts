@@ -27,13 +27,13 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import type { Browser, BrowserContext, BrowserContextOptions, Locator, Page, Response } from "playwright-core";
+import type { Browser, BrowserContextOptions, Locator, Page, Response } from "playwright-core";
 import { createUser } from "../../src/auth/service.js";
 import { BOARD_VOTES, DEFAULT_DISCIPLINE_MATRIX, type BoardVote } from "../../src/cases/board.js";
 import { checkTransition, type CaseFacts, type CaseState } from "../../src/cases/workflow.js";
 import { DEMO_ADMIN } from "../../src/records/demo.js";
 import { en, es, type MessageKey } from "../../src/web/i18n/index.js";
-import { checkA11y, launchBrowser, screenshot, startTestSite, type TestSite } from "./harness.js";
+import { checkA11y, launchBrowser, screenshot, startTestSite, type TestSite, PageOpener } from "./harness.js";
 
 const engine = process.env.DATABASE_URL ? "postgres" : "pglite";
 const DESKTOP = { width: 1280, height: 800 };
@@ -113,7 +113,7 @@ const squash = (value: string) => value.replace(/\s+/g, " ").trim();
 describe(`a complaint from a phone to a public record (${engine})`, { timeout: 180_000 }, () => {
   let site: TestSite;
   let browser: Browser;
-  const contexts: BrowserContext[] = [];
+  const pages = new PageOpener(() => browser, () => site.url, { viewport: DESKTOP, locale: "en-US" });
   const ids: { board: string[] } = { board: [] };
   let shot = 0;
 
@@ -135,31 +135,15 @@ describe(`a complaint from a phone to a public record (${engine})`, { timeout: 1
   });
 
   after(async () => {
-    await Promise.allSettled(contexts.map((context) => context.close()));
+    await pages.close();
     await browser?.close();
     await site?.close();
   });
 
-  /** Dialogs and script errors seen in any page; inspect() fails on the first. */
-  const pageProblems: string[] = [];
-
-  /** A fresh context (own cookies), recording any JavaScript dialog or script error. */
-  async function newPage(options: BrowserContextOptions = {}): Promise<Page> {
-    const context = await browser.newContext({ baseURL: site.url, viewport: DESKTOP, locale: "en-US", ...options });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.on("dialog", (dialog) => {
-      pageProblems.push(`${dialog.type()} dialog on ${page.url()}: ${dialog.message()}`);
-      void dialog.dismiss();
-    });
-    page.on("pageerror", (error) => pageProblems.push(`script error on ${page.url()}: ${error.message}`));
-    return page;
-  }
-
   /** axe (no serious/critical) and a numbered full-page screenshot; on a phone, no sideways scrolling either. */
   async function inspect(page: Page, name: string): Promise<void> {
     shot += 1;
-    assert.deepEqual(pageProblems, [], "no dialog and no script error so far");
+    assert.deepEqual(pages.problems, [], "no dialog and no script error so far");
     await checkA11y(page, name);
     await screenshot(page, `complaint-${String(shot).padStart(2, "0")}-${name}`);
     const width = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, viewport: window.innerWidth }));
@@ -206,7 +190,7 @@ describe(`a complaint from a phone to a public record (${engine})`, { timeout: 1
   async function staffPage(key: string, who: { email: string; password: string }, lang: Lang = "en"): Promise<Page> {
     let page = staffPages.get(key);
     if (!page) {
-      page = await newPage(lang === "es" ? { locale: "es-ES" } : {});
+      page = await pages.newPage(lang === "es" ? { locale: "es-ES" } : {});
       await signIn(page, who, lang);
       staffPages.set(key, page);
     }
@@ -265,7 +249,7 @@ describe(`a complaint from a phone to a public record (${engine})`, { timeout: 1
   }
 
   it("files a complaint in Spanish on a phone and gets a case number and a receipt", async () => {
-    complainant = await newPage(PHONE_ES);
+    complainant = await pages.newPage(PHONE_ES);
     await landed(complainant, complainant.goto("/"), "the home page from a Spanish phone");
     assert.equal(await complainant.locator("html").getAttribute("lang"), "es");
     assert.equal(await text(complainant, "main h1"), es["home.title"]);
@@ -617,7 +601,7 @@ describe(`a complaint from a phone to a public record (${engine})`, { timeout: 1
 
   it("publishes the findings without anything that identifies the complainant", async () => {
     assert.ok(story.published && story.caseNumber, "the case was published");
-    const reader = await newPage();
+    const reader = await pages.newPage();
     for (const [lang, page] of [["en", reader], ["es", complainant]] as const) {
       const t = catalogs[lang];
       const response = await landed(page, page.goto(story.published), `the open record (${lang})`);

@@ -16,7 +16,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from "playwright-core";
 import { loadConfig } from "../../src/config.js";
 import type { Db } from "../../src/db/db.js";
 import { createThrowawayDatabase } from "../../src/db/test-db.js";
@@ -146,4 +146,44 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const path = join(dir, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
   return path;
+}
+
+/**
+ * Opens pages in fresh browser contexts on the test site and collects what
+ * should never happen (a dialog, a script error; optionally a console error)
+ * into `problems`, which a test asserts empty at each check. `close()` closes
+ * every context it opened.
+ */
+export class PageOpener {
+  readonly problems: string[] = [];
+  private readonly contexts: BrowserContext[] = [];
+
+  constructor(
+    private readonly browser: () => Browser,
+    private readonly baseURL: () => string,
+    private readonly defaults: BrowserContextOptions,
+    private readonly options: { consoleErrors?: boolean } = {},
+  ) {}
+
+  async newPage(options: BrowserContextOptions = {}): Promise<Page> {
+    const context = await this.browser().newContext({ baseURL: this.baseURL(), ...this.defaults, ...options });
+    this.contexts.push(context);
+    const page = await context.newPage();
+    page.on("dialog", (dialog) => {
+      this.problems.push(`${dialog.type()} dialog on ${page.url()}: ${dialog.message()}`);
+      void dialog.dismiss();
+    });
+    page.on("pageerror", (error) => this.problems.push(`script error on ${page.url()}: ${error.message}`));
+    if (this.options.consoleErrors) {
+      page.on("console", (message) => {
+        // A refusal's status (409, 422) is logged by the browser as a failed load: expected, and checked where it happens.
+        if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) this.problems.push(`console error on ${page.url()}: ${message.text()}`);
+      });
+    }
+    return page;
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled(this.contexts.map((context) => context.close()));
+  }
 }

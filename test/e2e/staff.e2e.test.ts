@@ -19,13 +19,13 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { after, before, describe, it } from "node:test";
-import type { Browser, BrowserContext, BrowserContextOptions, Locator, Page, Response } from "playwright-core";
+import type { Browser, BrowserContextOptions, Locator, Page, Response } from "playwright-core";
 import { createUser } from "../../src/auth/service.js";
 import { DEFAULT_DISCIPLINE_MATRIX } from "../../src/cases/board.js";
 import { submitComplaint } from "../../src/cases/service.js";
 import { DEMO_ADMIN } from "../../src/records/demo.js";
 import { en, es, type MessageKey } from "../../src/web/i18n/index.js";
-import { checkA11y, launchBrowser, screenshot, startTestSite, type TestSite } from "./harness.js";
+import { checkA11y, launchBrowser, screenshot, startTestSite, type TestSite, PageOpener } from "./harness.js";
 
 const engine = process.env.DATABASE_URL ? "postgres" : "pglite";
 const DESKTOP = { width: 1280, height: 800 };
@@ -52,8 +52,7 @@ const squash = (value: string) => value.replace(/\s+/g, " ").trim();
 describe(`staff: office settings, assignment and "mine" in a browser (${engine})`, { timeout: 180_000 }, () => {
   let site: TestSite;
   let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  const problems: string[] = [];
+  const pages = new PageOpener(() => browser, () => site.url, { viewport: DESKTOP, locale: "en-US" });
   let shot = 0;
   const cases = { assigned: { id: "", number: "" }, other: { id: "", number: "" } };
   let admin: Page;
@@ -74,27 +73,15 @@ describe(`staff: office settings, assignment and "mine" in a browser (${engine})
   });
 
   after(async () => {
-    await Promise.allSettled(contexts.map((context) => context.close()));
+    await pages.close();
     await browser?.close();
     await site?.close();
   });
 
-  async function newPage(options: BrowserContextOptions = {}): Promise<Page> {
-    const context = await browser.newContext({ baseURL: site.url, viewport: DESKTOP, locale: "en-US", ...options });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.on("dialog", (dialog) => {
-      problems.push(`${dialog.type()} dialog on ${page.url()}: ${dialog.message()}`);
-      void dialog.dismiss();
-    });
-    page.on("pageerror", (error) => problems.push(`script error on ${page.url()}: ${error.message}`));
-    return page;
-  }
-
   /** axe, a numbered screenshot, and no sideways scrolling. */
   async function inspect(page: Page, name: string): Promise<void> {
     shot += 1;
-    assert.deepEqual(problems, [], "no dialog and no script error so far");
+    assert.deepEqual(pages.problems, [], "no dialog and no script error so far");
     await checkA11y(page, name);
     await screenshot(page, `staff-${String(shot).padStart(2, "0")}-${name}`);
     const width = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, viewport: window.innerWidth }));
@@ -138,7 +125,7 @@ describe(`staff: office settings, assignment and "mine" in a browser (${engine})
   }
 
   it("the admin changes the discipline window in the office settings, and the dashboard's clocks move", async () => {
-    admin = await newPage();
+    admin = await pages.newPage();
     await signIn(admin, DEMO_ADMIN, "en");
     await follow(admin, admin.locator("header nav").getByRole("link", { name: en["staff.cases"], exact: true }), "the staff dashboard");
     assert.equal(squash(await admin.getByTestId("window").innerText()), `${en["staff.settings.window"]}: ${en["staff.settings.window.1y"]} · ${en["staff.settings.change"]}`);
@@ -222,7 +209,7 @@ describe(`staff: office settings, assignment and "mine" in a browser (${engine})
   });
 
   it("the investigator, on a Spanish phone, finds the case under \"Assigned to me\" and can give it back", async () => {
-    const phone = await newPage(PHONE_ES);
+    const phone = await pages.newPage(PHONE_ES);
     await signIn(phone, INVESTIGATOR, "es");
     await follow(phone, phone.locator("header nav").getByRole("link", { name: es["staff.cases"], exact: true }), "the staff dashboard in Spanish");
     const filters = phone.getByRole("navigation", { name: es["staff.filter.label"] });
