@@ -48,26 +48,33 @@ function toPath(p: string | URL): string {
 export async function readCpdpOfficerFile(
   file: string | URL,
   source?: string,
-  /** Sees every row as read, for callers that want more from the same pass. */
-  onRow?: (row: Row) => void,
 ): Promise<{ mentions: OfficerMention[]; stats: CpdpFileStats }> {
   const path = toPath(file);
   const name = source ?? path.replace(/^.*[\\/]/, '').replace(/\.csv(\.gz)?$/, '');
-  const collector = new MentionCollector(name, CPDP_FILE_OPTIONS[name] ?? {});
   const parser = parse({ columns: true, skip_empty_lines: true, relax_column_count: true, bom: true });
-  const consume = async (records: AsyncIterable<Row>): Promise<void> => {
-    for await (const row of records) {
-      collector.add(row);
-      onRow?.(row);
-    }
+  let result: { mentions: OfficerMention[]; stats: CpdpFileStats } | undefined;
+  const consume = async (records: AsyncIterable<Row>) => {
+    result = await collectCpdpMentions(records, name);
   };
   if (path.endsWith('.gz')) await pipeline(createReadStream(path), createGunzip(), parser, consume);
   else await pipeline(createReadStream(path), parser, consume);
+  return result!;
+}
+
+/** One mention per local id from a CPDP file's rows, whoever read them. */
+export async function collectCpdpMentions(
+  records: AsyncIterable<Row>,
+  source: string,
+  /** Sees every row as read, for callers that want more from the same pass. */
+  onRow?: (row: Row) => void,
+): Promise<{ mentions: OfficerMention[]; stats: CpdpFileStats }> {
+  const collector = new MentionCollector(source, CPDP_FILE_OPTIONS[source] ?? {});
+  for await (const row of records) {
+    collector.add(row);
+    onRow?.(row);
+  }
   const mentions = collector.finish();
-  return {
-    mentions,
-    stats: { source: name, rows: collector.rows, mentions: mentions.length, placeholders: collector.placeholders },
-  };
+  return { mentions, stats: { source, rows: collector.rows, mentions: mentions.length, placeholders: collector.placeholders } };
 }
 
 /**

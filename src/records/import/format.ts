@@ -9,6 +9,12 @@ export interface RunContext {
   runId: string;
   /** Room for a format's own state across files (e.g. linked officer ids). */
   state: Map<string, unknown>;
+  /**
+   * A file's records before its turn (in prepare), read as the runner reads
+   * every file. The runner keeps them and replays them at the file's turn
+   * instead of reading the file again.
+   */
+  readAhead(source: SourceFile): AsyncIterable<CsvRecord>;
 }
 
 export interface RowInfo {
@@ -32,6 +38,8 @@ export interface ImportFormat {
   prepare?(files: SourceFile[], ctx: RunContext): Promise<void>;
   /** Checks the header (throw RowError naming a missing column) and returns the row handler. */
   openFile(file: SourceFile, header: string[], ctx: RunContext): FileHandler;
+  /** Runs before each file's turn, e.g. linking officers before the first file that names them. */
+  beforeFile?(file: SourceFile, ctx: RunContext): Promise<void>;
   /** Orders the files, e.g. complaints before the allegations that point at them. */
   order?(files: SourceFile[]): SourceFile[];
   /** Extra figures for the reconciliation report. */

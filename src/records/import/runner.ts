@@ -1,12 +1,13 @@
 import { writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
-import { parse, CsvError } from "csv-parse";
+import { setImmediate } from "node:timers/promises";
 import { stringify } from "csv-stringify/sync";
 import { appendAudit } from "../../audit/service.js";
 import { refreshDerived } from "../derived-repo.js";
 import type { Db } from "../../db/db.js";
 import { ImportError, RowError } from "./errors.js";
-import type { CsvRecord, ImportFormat, RunContext } from "./format.js";
+import type { FileHandler, ImportFormat, RunContext } from "./format.js";
+import { ReadAhead, type CsvEvent, type Reject } from "./records.js";
 import * as repo from "./repo.js";
 import { RowSink, type TableName } from "./sink.js";
 import { describeSource, openText, type SourceFile } from "./source.js";
@@ -38,12 +39,6 @@ export interface ImportReport {
   extra: Record<string, unknown>;
 }
 
-interface Reject {
-  line: number;
-  reason: string;
-  record: CsvRecord | null;
-}
-
 /**
  * Imports files in one transaction: all of it, or (on any error without
  * skipBadRows) none of it. Files already imported (same sha256) are skipped, so
@@ -62,26 +57,31 @@ export async function runImport(db: Db, format: ImportFormat, paths: string[], o
   const report = await db.transaction(async (tx) => {
     const runId = await repo.createRun(tx, format.name);
     const sink = new RowSink(db, tx, runId);
-    const ctx: RunContext = { db, tx: sink.tx, sink, runId, state: new Map() };
-    const files: FileReport[] = [];
+    const reader = new ReadAhead(options.skipBadRows ?? false, (source, bytes) => options.onProgress?.(source.name, bytes, source.sizeBytes));
+    const ctx: RunContext = { db, tx: sink.tx, sink, runId, state: new Map(), readAhead: (source) => reader.records(source) };
+    const imported: { source: SourceFile; report: FileReport }[] = [];
     let extra: Record<string, unknown>;
     try {
       await format.prepare?.(fresh, ctx);
       for (const source of format.order ? format.order(fresh) : fresh) {
         const fileRejects: Reject[] = [];
-        files.push(await importFile(format, source, ctx, options, fileRejects));
+        await format.beforeFile?.(source, ctx);
+        imported.push({ source, report: await importFile(format, source, ctx, reader.events(source), options.skipBadRows ?? false, fileRejects) });
         if (fileRejects.length) rejects.set(source.path, fileRejects);
       }
       await sink.flush();
       extra = (await format.finish?.(ctx)) ?? {};
       await sink.flush();
+      // Written last, as the files' rows went on loading while the next file was read.
+      for (const { source, report } of imported) await repo.recordSource(tx, source, format.name, report.rowsImported, runId);
     } catch (error) {
-      // Let a load still in flight end before the transaction rolls back on its connection.
+      // Let the loads still queued end before the transaction rolls back on its connection.
       await sink.settle().catch(() => undefined);
       throw error;
     }
+    const files = imported.map((entry) => entry.report);
     await refreshDerived(tx);
-    const result: ImportReport = { runId, format: format.name, files: [...files, ...skippedReports], tables: { ...ctx.sink.counts }, extra };
+    const result: ImportReport = { runId, format: format.name, files: [...files, ...skippedReports], tables: difference(ctx.sink.counts, {}), extra };
     await repo.finishRun(tx, runId, result);
     await appendAudit(tx, {
       actor: options.actor ?? "cli",
@@ -96,64 +96,40 @@ export async function runImport(db: Db, format: ImportFormat, paths: string[], o
   return report;
 }
 
-async function importFile(format: ImportFormat, source: SourceFile, ctx: RunContext, options: ImportOptions, rejects: Reject[]): Promise<FileReport> {
+async function importFile(format: ImportFormat, source: SourceFile, ctx: RunContext, events: AsyncIterable<CsvEvent>, skipBadRows: boolean, rejects: Reject[]): Promise<FileReport> {
   const before = { ...ctx.sink.counts };
-  let handler: ReturnType<ImportFormat["openFile"]> | null = null;
+  let handler: FileHandler | null = null;
   let rowsRead = 0;
   let rowsImported = 0;
-  const text = openText(source, (bytes) => options.onProgress?.(source.name, bytes, source.sizeBytes));
-  const parser = text.pipe(
-    parse({
-      bom: true,
-      info: true,
-      skip_empty_lines: true,
-      relax_quotes: false,
-      skip_records_with_error: options.skipBadRows ?? false,
-      on_skip: (error) => {
-        rowsRead += 1;
-        const reason = error instanceof CsvError ? describeCsvError(error) : "unreadable row";
-        rejects.push({ line: Number((error as { lines?: number } | undefined)?.lines ?? 0), reason, record: null });
-        return undefined;
-      },
-      columns: (header: string[]) => {
-        const trimmed = header.map((column) => column.trim());
-        try {
-          handler = format.openFile(source, trimmed, ctx);
-        } catch (error) {
-          if (error instanceof RowError) throw new ImportError(source.name, 1, error.column, error.message);
-          throw error;
-        }
-        return trimmed;
-      },
-    }),
-  );
-  // pipe() does not forward errors: without this a binary file's ImportError is an unhandled 'error' event.
-  text.on("error", (error) => parser.destroy(error));
-  try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: CsvRecord; info: { lines: number } }>) {
-      rowsRead += 1;
-      ctx.sink.provenance = { importRunId: ctx.runId, sourceSha256: source.sha256, sourceRow: rowsRead };
-      try {
-        await handler!.onRow(record, { line: info.lines, index: rowsRead });
-        ctx.sink.commitRow();
-        rowsImported += 1;
-      } catch (error) {
-        ctx.sink.discardRow();
-        if (!(error instanceof RowError)) throw error;
-        if (!options.skipBadRows) throw new ImportError(source.name, info.lines, error.column, error.message);
-        rejects.push({ line: info.lines, reason: error.column ? `${error.column}: ${error.message}` : error.message, record });
-      }
-      await ctx.sink.maybeFlush();
+  for await (const event of events) {
+    if ("header" in event) {
+      handler = openFile(format, source, event.header, ctx);
+      continue;
     }
-  } catch (error) {
-    throw asImportError(error, source.name);
-  } finally {
-    // An import stopped early must still release the file.
-    text.destroy();
+    rowsRead += 1;
+    if ("unreadable" in event) {
+      rejects.push(event.unreadable);
+      continue;
+    }
+    const { record, line } = event;
+    ctx.sink.provenance = { importRunId: ctx.runId, sourceSha256: source.sha256, sourceRow: rowsRead };
+    try {
+      await handler!.onRow(record, { line, index: rowsRead });
+      ctx.sink.commitRow();
+      rowsImported += 1;
+    } catch (error) {
+      ctx.sink.discardRow();
+      if (!(error instanceof RowError)) throw error;
+      if (!skipBadRows) throw new ImportError(source.name, line, error.column, error.message);
+      rejects.push({ line, reason: error.column ? `${error.column}: ${error.message}` : error.message, record });
+    }
+    await ctx.sink.maybeFlush();
+    // Rows replayed from memory never wait on I/O: let the load in flight send its data now and then.
+    if (rowsRead % 256 === 0) await setImmediate();
   }
   if (!handler) throw new ImportError(source.name, 1, null, "the file has no header row");
-  await ctx.sink.flush();
-  await repo.recordSource(ctx.tx, source, format.name, rowsImported, ctx.runId);
+  // The next file is read while this one's last rows load.
+  await ctx.sink.handOff();
   return {
     file: source.name,
     sha256: source.sha256,
@@ -165,23 +141,14 @@ async function importFile(format: ImportFormat, source: SourceFile, ctx: RunCont
   };
 }
 
-function asImportError(error: unknown, file: string): Error {
-  if (error instanceof ImportError) return error;
-  if (error instanceof CsvError) {
-    const column = typeof error.column === "string" ? error.column : null;
-    return new ImportError(file, (error as CsvError & { lines?: number }).lines ?? null, column, describeCsvError(error));
+/** The format's handler for the file; a header it refuses is an error on line 1. */
+function openFile(format: ImportFormat, source: SourceFile, header: string[], ctx: RunContext): FileHandler {
+  try {
+    return format.openFile(source, header, ctx);
+  } catch (error) {
+    if (error instanceof RowError) throw new ImportError(source.name, 1, error.column, error.message);
+    throw error;
   }
-  return error instanceof Error ? error : new Error(String(error));
-}
-
-function describeCsvError(error: CsvError): string {
-  if (error.code === "CSV_RECORD_INCONSISTENT_FIELDS_LENGTH" || error.code === "CSV_RECORD_INCONSISTENT_COLUMNS") {
-    return "the row has a different number of fields than the header";
-  }
-  if (error.code?.startsWith("CSV_QUOTE") || error.code === "INVALID_OPENING_QUOTE" || error.code === "CSV_INVALID_CLOSING_QUOTE") {
-    return "broken quoting (a quote is opened and not closed, or stray text follows a closing quote)";
-  }
-  return error.message;
 }
 
 function difference(after: Partial<Record<TableName, number>>, before: Partial<Record<TableName, number>>) {

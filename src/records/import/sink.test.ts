@@ -3,12 +3,13 @@ import { randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import type { Db } from "../../db/db.js";
 import { openTestDb, testEngine } from "../../db/test-db.js";
-import { RowSink } from "./sink.js";
+import { FLUSH_EVERY, RowSink } from "./sink.js";
 
 /**
- * The sink loads a full buffer while parsing goes on (PostgreSQL), so these
- * check what formats rely on: a statement through sink.tx sees every row handed
- * over before it, and a load that fails fails the import.
+ * The sink loads full buffers while parsing goes on (PostgreSQL), several
+ * queued behind each other, so these check what formats rely on: a statement
+ * through sink.tx sees every row handed over before it, and a load that fails
+ * fails the import, wherever it was in the queue.
  */
 describe(`import row sink (${testEngine})`, () => {
   let db: Db;
@@ -33,7 +34,8 @@ describe(`import row sink (${testEngine})`, () => {
       const sink = new RowSink(db, tx, runId);
       const counts: number[] = [];
       let added = 0;
-      for (const step of [6_000, 6_000, 3_000]) {
+      const batch = FLUSH_EVERY;
+      for (const step of [batch * 1.2, batch * 1.2, batch * 0.6]) {
         await addComplaints(sink, added, step);
         added += step;
         const [{ n }] = await sink.tx.query<{ n: number }>("SELECT count(*)::int AS n FROM complaints WHERE agency_id = $1", [agencyId]);
@@ -44,8 +46,8 @@ describe(`import row sink (${testEngine})`, () => {
       counts.push(n);
       throw Object.assign(new Error("roll back"), { counts });
     }).catch((error: { counts?: number[] }) => error.counts ?? error);
-    // Loads happen in batches of 5,000: after 6,000 rows one batch has been handed over (and must be visible), and so on.
-    assert.deepEqual(seen, [5_000, 10_000, 15_000, 15_000]);
+    // Loads happen in full batches: after 1.2 batches of rows one batch has been handed over (and must be visible), and so on.
+    assert.deepEqual(seen, [FLUSH_EVERY, 2 * FLUSH_EVERY, 3 * FLUSH_EVERY, 3 * FLUSH_EVERY]);
     const [{ n }] = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM complaints");
     assert.equal(n, 0, "rolled back");
   });
@@ -58,7 +60,8 @@ describe(`import row sink (${testEngine})`, () => {
       // An allegation of a complaint that does not exist breaks the foreign key when its batch loads.
       sink.add("allegations", { complaint_id: randomUUID(), person_id: null });
       sink.commitRow();
-      await addComplaints(sink, 101, 6_000);
+      // Two more batches queue behind the one that will fail.
+      await addComplaints(sink, 101, 2 * FLUSH_EVERY);
       await sink.tx.query("SELECT 1");
       await sink.flush();
     });

@@ -19,7 +19,9 @@ const TABLE_COLUMNS = {
 export type TableName = keyof typeof TABLE_COLUMNS;
 /** Parents before children, so foreign keys hold at every flush. */
 const FLUSH_ORDER = Object.keys(TABLE_COLUMNS) as TableName[];
-const FLUSH_EVERY = 5_000;
+export const FLUSH_EVERY = 20_000;
+/** Batches that may wait behind the one loading: about 40,000 rows held in memory at most. */
+const QUEUED_BATCHES = 6;
 
 export interface Provenance {
   importRunId: string;
@@ -33,17 +35,19 @@ export interface Provenance {
  * Ids are made here, so children can point at parents before anything is written.
  *
  * On PostgreSQL a full buffer is loaded while parsing goes on into a fresh one
- * (the server works while Node parses). Only one COPY is in flight at a time,
- * and `tx` waits for it before any other statement, so nothing interleaves with
- * a COPY on the transaction's connection. PGlite runs on this thread, so there
+ * (the server works while Node parses), and a few more may queue behind it.
+ * Only one COPY is in flight at a time, and `tx` waits for the queue before any
+ * other statement, so nothing interleaves with a COPY on the transaction's connection. PGlite runs on this thread, so there
  * it loads in place.
  */
 export class RowSink {
   private pending = new Map<TableName, unknown[][]>();
   private staged: [TableName, unknown[]][] = [];
   private pendingCount = 0;
-  private inflight: Promise<void> | undefined;
-  readonly counts: Partial<Record<TableName, number>> = {};
+  /** Loads started and not yet waited for, oldest first; each runs after the one before it. */
+  private queued: Promise<void>[] = [];
+  /** Rows committed per table, in the tables' load order (parents first) whatever order they came in. */
+  readonly counts: Partial<Record<TableName, number>> = Object.fromEntries(FLUSH_ORDER.map((table) => [table, 0]));
   private readonly agencyIds = new Map<string, string>();
   provenance: Provenance;
   /** The transaction, for formats' own statements: each waits for the load in flight. */
@@ -86,7 +90,7 @@ export class RowSink {
       let rows = this.pending.get(table);
       if (!rows) this.pending.set(table, (rows = []));
       rows.push(row);
-      this.counts[table] = (this.counts[table] ?? 0) + 1;
+      this.counts[table]! += 1;
     }
     this.pendingCount += this.staged.length;
     this.staged = [];
@@ -98,16 +102,28 @@ export class RowSink {
 
   /** Loads buffered rows once enough have gathered; call after each committed row. */
   async maybeFlush(): Promise<void> {
-    if (this.pendingCount < FLUSH_EVERY) return;
+    if (this.pendingCount >= FLUSH_EVERY) await this.handOff();
+  }
+
+  /**
+   * Starts loading everything buffered. On PostgreSQL it does not wait for the
+   * load: batches queue behind the one loading (up to QUEUED_BATCHES), so the
+   * server keeps working while Node reads and links. The next settle() or
+   * statement on `tx` waits for them all. On PGlite it loads in place.
+   */
+  async handOff(): Promise<void> {
     if (this.db.kind !== "postgres") return this.flush();
-    await this.settle();
+    if (this.pendingCount === 0) return;
+    if (this.queued.length >= QUEUED_BATCHES) await this.queued.shift();
     const batch = this.pending;
     this.pending = new Map();
     this.pendingCount = 0;
-    const load = this.load(batch);
-    // A failure surfaces at the next settle(); this only keeps it from being reported as unhandled first.
+    // Each batch loads after the one before it; a failure skips the rest and surfaces at the next wait.
+    const previous = this.queued.at(-1) ?? Promise.resolve();
+    const load = previous.then(() => this.load(batch));
+    // A failure surfaces at the next wait; this only keeps it from being reported as unhandled first.
     load.catch(() => undefined);
-    this.inflight = load;
+    this.queued.push(load);
   }
 
   /** Loads everything buffered and waits until it is written. */
@@ -119,11 +135,11 @@ export class RowSink {
     await this.load(batch);
   }
 
-  /** Waits for the load in flight, if any, and rethrows its error. */
+  /** Waits for the loads queued, if any, and rethrows the first error. */
   async settle(): Promise<void> {
-    const inflight = this.inflight;
-    this.inflight = undefined;
-    await inflight;
+    const last = this.queued.at(-1);
+    this.queued = [];
+    await last;
   }
 
   private async load(batch: Map<TableName, unknown[][]>): Promise<void> {

@@ -1,8 +1,13 @@
 import assert from "node:assert/strict";
-import { createReadStream, readdirSync } from "node:fs";
+import { createReadStream, readdirSync, readFileSync } from "node:fs";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { createGunzip } from "node:zlib";
 import { parse } from "csv-parse";
+import { parse as parseSync } from "csv-parse/sync";
 import { after, before, describe, it } from "node:test";
 import { currentTreeHead, verifyAuditLog } from "../../../audit/service.js";
 import type { Db } from "../../../db/db.js";
@@ -160,5 +165,38 @@ describe(`CPDP complaints and their accused officers imported in separate runs (
     );
     assert.ok(after.expected > 1_000);
     assert.ok(after.n >= after.expected, `${after.n} complaints found by "verbal abuse", ${after.expected} have such an allegation`);
+  });
+});
+
+describe(`CPDP accused file read ahead with a broken row and --skip-bad-rows (${testEngine})`, () => {
+  let db: Db;
+  let dir: string;
+  before(async () => {
+    db = await openTestDb();
+    dir = await mkdtemp(join(tmpdir(), "oversight-cpdp-"));
+  });
+  after(async () => {
+    await db.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("rejects the broken row with its line, and numbers every other row as it stands in the file", async () => {
+    const accused = files.find((path) => path.includes("complaints-accused_2000-2023_2023-08_p053540"))!;
+    const lines: string[] = [];
+    for await (const line of createInterface({ input: createReadStream(accused).pipe(createGunzip()) })) {
+      lines.push(line);
+      if (lines.length === 4) break;
+    }
+    const [header, ...rows] = lines;
+    const path = join(dir, "accused-sample.csv");
+    // Data row 2 (line 3) has one field too many.
+    await writeFile(path, [header, rows[0], `${rows[1]},extra`, rows[1], rows[2]].join("\n") + "\n");
+    const report = await runImport(db, cpdpFormat(), [path], { skipBadRows: true });
+    const file = report.files[0];
+    assert.deepEqual([file.rowsRead, file.rowsImported, file.rowsSkipped], [4, 3, 1]);
+    const rejects = parseSync(readFileSync(file.rejectsFile!, "utf8"), { columns: true }) as { line: string; reason: string }[];
+    assert.deepEqual(rejects.map((row) => [row.line, row.reason]), [["3", "the row has a different number of fields than the header"]]);
+    const stored = await db.query<{ source_row: number }>("SELECT source_row FROM allegations ORDER BY source_row");
+    assert.deepEqual(stored.map((row) => row.source_row), [1, 3, 4]);
   });
 });

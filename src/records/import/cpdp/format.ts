@@ -1,9 +1,9 @@
 import type { ImportFormat, RunContext } from "../format.js";
 import { RowError } from "../errors.js";
 import type { SourceFile } from "../source.js";
-import { linkIdentities, type IdentityOutcome } from "./identity.js";
-import { kindOf, kindOrder, OFFICER_KINDS, officerIdColumn, readHeader, stemOf, type CpdpKind } from "./kinds.js";
-import { existingComplaints, existingIncidents, refreshComplaintSearchText } from "./repo.js";
+import { linkIdentities, readMentions, type FileMentions, type IdentityOutcome } from "./identity.js";
+import { ACCUSED_KINDS, kindOf, kindOrder, OFFICER_KINDS, officerIdColumn, readHeader, stemOf, type CpdpKind } from "./kinds.js";
+import { existingComplaints, existingIncidents, existingMentions, refreshComplaintSearchText, type StoredMention } from "./repo.js";
 import { allegationCategory, rowHandler, stageUnpairedPenaltyRows, TRR_SOURCE_KIND, type CpdpState } from "./rows.js";
 
 export const CPD_AGENCY = { slug: "chicago-pd", name: "Chicago Police Department", city: "Chicago", state: "IL" } as const;
@@ -12,12 +12,29 @@ export const CPD_AGENCY = { slug: "chicago-pd", name: "Chicago Police Department
  * The Invisible Institute's Chicago exports (Citizens Police Data Project): the
  * roster, complaints, accused officers in both schemas, complainants (kept as
  * aggregate demographics only) and use-of-force reports. Officers are linked
- * across files before any row is written.
+ * across files before any row that names one is written.
+ *
+ * The accused files are read first: their categories go into each complaint's
+ * search text. The complaint files are written next, and while they load the
+ * remaining officer files are read and every officer linked (see kindOrder).
  */
 export function cpdpFormat(): ImportFormat {
   const kinds = new Map<string, CpdpKind>();
   let state: CpdpState | null = null;
   let identity: IdentityOutcome | null = null;
+  const officersRead: FileMentions[] = [];
+  let officerFiles: SourceFile[] = [];
+  let storedMentions: StoredMention[] = [];
+
+  /** Reads the officer files not read yet, links everyone, and lets the rows find their people. */
+  const link = async (ctx: RunContext) => {
+    for (const source of officerFiles) {
+      if (!officersRead.some((read) => read.source === source)) officersRead.push(await readMentions(source, stemOf(source), ctx));
+    }
+    identity = linkIdentities(officersRead, storedMentions, ctx, state!.agencyId);
+    state!.personByMention = identity.personByMention;
+    storedMentions = [];
+  };
 
   return {
     name: "cpdp",
@@ -29,20 +46,23 @@ export function cpdpFormat(): ImportFormat {
         kinds.set(file.sha256, kind);
       }
       const agencyId = await ctx.sink.agency(CPD_AGENCY.slug, CPD_AGENCY.name, CPD_AGENCY.city, CPD_AGENCY.state);
-      const officerFiles = files.filter((file) => OFFICER_KINDS.has(kinds.get(file.sha256)!)).map((source) => ({ source, stem: stemOf(source) }));
-      // The identity pass reads every accused row anyway: it also gathers each complaint's categories for its search text.
+      storedMentions = await existingMentions(ctx.tx);
+      officerFiles = files.filter((file) => OFFICER_KINDS.has(kinds.get(file.sha256)!));
       const categoriesByCr = new Map<string, Set<string>>();
-      identity = await linkIdentities(officerFiles, ctx, agencyId, (row) => {
+      const gatherCategory = (row: Record<string, string | undefined>) => {
         const crId = row.cr_id?.trim();
         const category = crId ? allegationCategory(row) : null;
         if (!crId || !category) return;
         let categories = categoriesByCr.get(crId);
         if (!categories) categoriesByCr.set(crId, (categories = new Set()));
         categories.add(category);
-      });
+      };
+      for (const source of officerFiles.filter((file) => ACCUSED_KINDS.has(kinds.get(file.sha256)!))) {
+        officersRead.push(await readMentions(source, stemOf(source), ctx, gatherCategory));
+      }
       state = {
         agencyId,
-        personByMention: identity.personByMention,
+        personByMention: new Map(),
         categoriesByCr,
         complaints: new Map([...(await existingComplaints(ctx.tx, agencyId))].map(([crId, complaint]) => [crId, { ...complaint, earlier: true }])),
         earlierComplaintsWithNewAllegations: new Set(),
@@ -56,6 +76,10 @@ export function cpdpFormat(): ImportFormat {
       return [...files].sort((a, b) => kindOrder(kinds.get(a.sha256)!) - kindOrder(kinds.get(b.sha256)!) || a.name.localeCompare(b.name));
     },
 
+    async beforeFile(file, ctx) {
+      if (!identity && OFFICER_KINDS.has(kinds.get(file.sha256)!)) await link(ctx);
+    },
+
     openFile(file, header, ctx) {
       const kind = kinds.get(file.sha256);
       if (!kind || !state) throw new RowError(null, "the file was not prepared");
@@ -63,16 +87,19 @@ export function cpdpFormat(): ImportFormat {
     },
 
     async finish(ctx) {
+      // A run without officer files still reports how the stored officers link.
+      if (!identity && state) await link(ctx);
       if (state) stageUnpairedPenaltyRows(ctx, state);
       await ctx.sink.flush();
       await refreshComplaintSearchText(ctx.tx, [...(state?.earlierComplaintsWithNewAllegations ?? [])]);
+      const linked = identity as IdentityOutcome | null;
       return {
-        identityLinking: identity && {
-          ...identity.counts,
-          newPeople: identity.newPeople,
-          heldApartForReview: identity.heldApart,
-          ambiguousMentions: identity.ambiguous,
-          bySource: identity.bySource,
+        identityLinking: linked && {
+          ...linked.counts,
+          newPeople: linked.newPeople,
+          heldApartForReview: linked.heldApart,
+          ambiguousMentions: linked.ambiguous,
+          bySource: linked.bySource,
         },
         ...state?.counters,
       };

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { linkOfficers, type LinkResult, type OfficerMention } from "../../identity/matcher.js";
-import { readCpdpOfficerFile } from "../../identity/read-cpdp-officers.js";
+import { collectCpdpMentions } from "../../identity/read-cpdp-officers.js";
 import type { RunContext } from "../format.js";
 import type { SourceFile } from "../source.js";
-import { existingMentions, LINK_RULE_PREFIX } from "./repo.js";
+import { LINK_RULE_PREFIX, type StoredMention } from "./repo.js";
 
 export interface IdentityOutcome {
   /** `${source}:${localId}` → person and mention ids, for every mention old and new. */
@@ -18,24 +18,30 @@ export interface IdentityOutcome {
 
 const mentionKey = (source: string, localId: string) => `${source}:${localId}`;
 
+/** A file's officer mentions, one per file-local id, read ahead of the file's turn. */
+export interface FileMentions {
+  source: SourceFile;
+  stem: string;
+  mentions: OfficerMention[];
+}
+
+/** Reads a file's officers ahead of its turn (the runner replays its rows then); `onRow` sees every row too. */
+export async function readMentions(source: SourceFile, stem: string, ctx: RunContext, onRow?: (row: Record<string, string | undefined>) => void): Promise<FileMentions> {
+  const { mentions } = await collectCpdpMentions(ctx.readAhead(source), stem, onRow);
+  return { source, stem, mentions };
+}
+
 /**
  * Links the officers in the new files to each other and to people already
- * stored, then stages new people and every new mention (with the rule that
+ * stored (read before any row is loaded, so linking never waits on a load), then stages new people and every new mention (with the rule that
  * linked it). Stored people are never merged here: the matcher proposing to
  * join two of them is counted and left for an admin.
  */
-export async function linkIdentities(
-  files: { source: SourceFile; stem: string }[], ctx: RunContext, agencyId: string, onRow?: (row: Record<string, string | undefined>) => void,
-): Promise<IdentityOutcome> {
+export function linkIdentities(files: FileMentions[], stored: StoredMention[], ctx: RunContext, agencyId: string): IdentityOutcome {
   const shaByStem = new Map(files.map((file) => [file.stem, file.source.sha256]));
-  const stored = await existingMentions(ctx.tx);
   const storedPerson = new Map(stored.map((row) => [mentionKey(row.source, row.local_id), row.person_id]));
   const personByMention = new Map(stored.map((row) => [mentionKey(row.source, row.local_id), { personId: row.person_id, mentionId: row.id }]));
-  const fresh: OfficerMention[] = [];
-  for (const file of files) {
-    const { mentions } = await readCpdpOfficerFile(file.source.path, file.stem, onRow);
-    fresh.push(...mentions.filter((mention) => !storedPerson.has(mentionKey(mention.source, mention.localId))));
-  }
+  const fresh = files.flatMap((file) => file.mentions.filter((mention) => !storedPerson.has(mentionKey(mention.source, mention.localId))));
   const result = linkOfficers([...stored.map((row) => row.attributes), ...fresh]);
   const ambiguousKeys = new Set(result.ambiguous.map((entry) => mentionKey(entry.mention.source, entry.mention.localId)));
   let newPeople = 0;

@@ -51,8 +51,13 @@ export async function readHeader(source: SourceFile): Promise<string[]> {
   throw new ImportError(source.name, 1, null, "the file has no header row");
 }
 
-/** Parents first: people, then complaints, then what points at them. */
+export const ACCUSED_KINDS: ReadonlySet<CpdpKind> = new Set(["accused-recommended", "accused-penalty"]);
+
+/**
+ * Parents before what points at them, and the files without officers first:
+ * they load while the officers are linked, before the first file that names one.
+ */
 export function kindOrder(kind: CpdpKind): number {
   // The penalty schema before the recommended one: its rows wait for their partners there (see rows.ts).
-  return ["roster", "complaints", "accused-penalty", "accused-recommended", "complainants", "trr-main", "trr-officers"].indexOf(kind);
+  return ["complaints", "complainants", "trr-main", "roster", "accused-penalty", "accused-recommended", "trr-officers"].indexOf(kind);
 }
