@@ -54,6 +54,21 @@ describe("CSV records and read-ahead", () => {
     assert.equal(unreadable[0].unreadable.line, 3);
   });
 
+  it("names the column of a broken quote, and keeps a column called __proto__ as a plain field", async () => {
+    const quoting = await file("quoting.csv", 'id,note,extra\n1,"a"b,c\n');
+    await assert.rejects(all(readCsv(quoting, { skipBadRows: false })), (error: unknown) => {
+      assert.ok(error instanceof ImportError);
+      assert.equal(error.line, 2);
+      assert.equal(error.column, "note");
+      return true;
+    });
+    const hostile = await file("proto.csv", "id,__proto__,constructor\n1,polluted,x\n");
+    const [, first] = await all(readCsv(hostile, { skipBadRows: false }));
+    assert.ok("record" in first);
+    assert.equal(Object.getPrototypeOf(first.record), Object.prototype, "the record's prototype is untouched");
+    assert.deepEqual(Object.entries(first.record), [["id", "1"], ["__proto__", "polluted"], ["constructor", "x"]]);
+  });
+
   it("replays a file read ahead, unreadable rows included, without reading it again", async () => {
     const source = await file("ahead.csv", "id,note\n1,a\n2,b,extra\n3,c\n");
     const read: string[] = [];

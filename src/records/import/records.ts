@@ -1,4 +1,4 @@
-import { parse, CsvError } from "csv-parse";
+import { CsvError, Parser } from "csv-parse";
 import { ImportError } from "./errors.js";
 import type { CsvRecord } from "./format.js";
 import { openText, type SourceFile } from "./source.js";
@@ -27,50 +27,84 @@ export interface ReadOptions {
  */
 export async function* readCsv(source: SourceFile, options: ReadOptions): AsyncGenerator<CsvEvent> {
   const text = openText(source, options.onBytes);
-  let header: string[] | null = null;
   // csv-parse reports an unreadable row as soon as it meets it, ahead of records still buffered: each waits for its place by line.
   const unreadable: { unreadable: Reject }[] = [];
-  const parser = text.pipe(
-    parse({
-      bom: true,
-      info: true,
-      skip_empty_lines: true,
-      relax_quotes: false,
-      skip_records_with_error: options.skipBadRows,
-      on_skip: (error) => {
-        const reason = error instanceof CsvError ? describeCsvError(error) : "unreadable row";
-        unreadable.push({ unreadable: { line: Number((error as { lines?: number } | undefined)?.lines ?? 0), reason, record: null } });
-        return undefined;
-      },
-      columns: (names: string[]) => (header = names.map((column) => column.trim())),
-    }),
-  );
+  const parser = new RecordParser({
+    bom: true,
+    skip_empty_lines: true,
+    relax_quotes: false,
+    skip_records_with_error: options.skipBadRows,
+    on_skip: (error) => {
+      const reason = error instanceof CsvError ? describeCsvError(error) : "unreadable row";
+      unreadable.push({ unreadable: { line: Number((error as { lines?: number } | undefined)?.lines ?? 0), reason, record: null } });
+      return undefined;
+    },
+  });
+  text.pipe(parser);
   // pipe() does not forward errors: without this a binary file's ImportError is an unhandled 'error' event.
   text.on("error", (error) => parser.destroy(error));
-  let headerSent = false;
   try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: CsvRecord; info: { lines: number } }>) {
-      if (!headerSent && header) {
-        headerSent = true;
-        yield { header };
-      }
-      while (unreadable.length && unreadable[0].unreadable.line < info.lines) yield unreadable.shift()!;
-      yield { record, line: info.lines };
+    for await (const event of parser as AsyncIterable<CsvEvent>) {
+      if ("record" in event) while (unreadable.length && unreadable[0].unreadable.line < event.line) yield unreadable.shift()!;
+      yield event;
     }
   } catch (error) {
-    throw asImportError(error, source.name);
+    throw asImportError(error, source.name, parser.shape?.names ?? null);
   } finally {
     // A read stopped early must still release the file.
     text.destroy();
   }
-  if (!headerSent && header) yield { header };
   yield* unreadable.splice(0);
 }
 
-function asImportError(error: unknown, file: string): Error {
+/**
+ * csv-parse's parser, handing on the header and then each row as a record with
+ * the line it ends on. Its own `info` and `columns` options cost a copy of the
+ * parser's state per row and a defined property per field; the line count it
+ * keeps is the same number, read as each row is handed on.
+ */
+class RecordParser extends Parser {
+  /** Set as soon as the header row is parsed, so an error on the next row can name its column. */
+  shape: RecordShape | null = null;
+
+  override push(fields: unknown, encoding?: BufferEncoding): boolean {
+    if (fields === null) return super.push(null, encoding);
+    if (!this.shape) {
+      this.shape = new RecordShape(fields as string[]);
+      return super.push({ header: this.shape.names } satisfies CsvEvent, encoding);
+    }
+    return super.push({ record: this.shape.record(fields as string[]), line: this.info.lines } satisfies CsvEvent, encoding);
+  }
+}
+
+/** A header's names, turning each row's fields into a record keyed by them. */
+class RecordShape {
+  readonly names: string[];
+  // A column named __proto__ would set the record's prototype if assigned: it is defined instead.
+  private readonly hasProtoColumn: boolean;
+
+  constructor(fields: string[]) {
+    this.names = fields.map((column) => column.trim());
+    this.hasProtoColumn = this.names.includes("__proto__");
+  }
+
+  record(fields: string[]): CsvRecord {
+    const record: CsvRecord = {};
+    const names = this.names;
+    for (let i = 0; i < names.length; i++) {
+      if (this.hasProtoColumn && names[i] === "__proto__") Object.defineProperty(record, names[i], { value: fields[i], enumerable: true, writable: true, configurable: true });
+      else record[names[i]] = fields[i];
+    }
+    return record;
+  }
+}
+
+function asImportError(error: unknown, file: string, header: string[] | null): Error {
   if (error instanceof ImportError) return error;
   if (error instanceof CsvError) {
-    const column = typeof error.column === "string" ? error.column : null;
+    // Without csv-parse's `columns`, an error names the field by its index: the header names it.
+    const index = (error as { column?: unknown }).column;
+    const column = typeof index === "number" ? (header?.[index] ?? null) : null;
     return new ImportError(file, (error as CsvError & { lines?: number }).lines ?? null, column, describeCsvError(error));
   }
   return error instanceof Error ? error : new Error(String(error));

@@ -14,9 +14,10 @@ export const CPD_AGENCY = { slug: "chicago-pd", name: "Chicago Police Department
  * aggregate demographics only) and use-of-force reports. Officers are linked
  * across files before any row that names one is written.
  *
- * The accused files are read first: their categories go into each complaint's
- * search text. The complaint files are written next, and while they load the
- * remaining officer files are read and every officer linked (see kindOrder).
+ * The use-of-force reports are written first, while the accused files are read:
+ * their categories go into each complaint's search text. The complaint files are
+ * written next, and while they load the remaining officer files are read and
+ * every officer linked (see kindOrder).
  */
 export function cpdpFormat(): ImportFormat {
   const kinds = new Map<string, CpdpKind>();
@@ -25,6 +26,24 @@ export function cpdpFormat(): ImportFormat {
   const officersRead: FileMentions[] = [];
   let officerFiles: SourceFile[] = [];
   let storedMentions: StoredMention[] = [];
+  let accusedRead = false;
+
+  /** Reads the accused files once, keeping their officers for linking and their categories for the complaints. */
+  const readAccused = async (ctx: RunContext) => {
+    if (accusedRead) return;
+    accusedRead = true;
+    const gatherCategory = (row: Record<string, string | undefined>) => {
+      const crId = row.cr_id?.trim();
+      const category = crId ? allegationCategory(row) : null;
+      if (!crId || !category) return;
+      let categories = state!.categoriesByCr.get(crId);
+      if (!categories) state!.categoriesByCr.set(crId, (categories = new Set()));
+      categories.add(category);
+    };
+    for (const source of officerFiles.filter((file) => ACCUSED_KINDS.has(kinds.get(file.sha256)!))) {
+      officersRead.push(await readMentions(source, stemOf(source), ctx, gatherCategory));
+    }
+  };
 
   /** Reads the officer files not read yet, links everyone, and lets the rows find their people. */
   const link = async (ctx: RunContext) => {
@@ -48,22 +67,10 @@ export function cpdpFormat(): ImportFormat {
       const agencyId = await ctx.sink.agency(CPD_AGENCY.slug, CPD_AGENCY.name, CPD_AGENCY.city, CPD_AGENCY.state);
       storedMentions = await existingMentions(ctx.tx);
       officerFiles = files.filter((file) => OFFICER_KINDS.has(kinds.get(file.sha256)!));
-      const categoriesByCr = new Map<string, Set<string>>();
-      const gatherCategory = (row: Record<string, string | undefined>) => {
-        const crId = row.cr_id?.trim();
-        const category = crId ? allegationCategory(row) : null;
-        if (!crId || !category) return;
-        let categories = categoriesByCr.get(crId);
-        if (!categories) categoriesByCr.set(crId, (categories = new Set()));
-        categories.add(category);
-      };
-      for (const source of officerFiles.filter((file) => ACCUSED_KINDS.has(kinds.get(file.sha256)!))) {
-        officersRead.push(await readMentions(source, stemOf(source), ctx, gatherCategory));
-      }
       state = {
         agencyId,
         personByMention: new Map(),
-        categoriesByCr,
+        categoriesByCr: new Map(),
         complaints: new Map([...(await existingComplaints(ctx.tx, agencyId))].map(([crId, complaint]) => [crId, { ...complaint, earlier: true }])),
         earlierComplaintsWithNewAllegations: new Set(),
         incidents: await existingIncidents(ctx.tx, TRR_SOURCE_KIND),
@@ -77,7 +84,9 @@ export function cpdpFormat(): ImportFormat {
     },
 
     async beforeFile(file, ctx) {
-      if (!identity && OFFICER_KINDS.has(kinds.get(file.sha256)!)) await link(ctx);
+      const kind = kinds.get(file.sha256)!;
+      if (kind !== "trr-main") await readAccused(ctx);
+      if (!identity && OFFICER_KINDS.has(kind)) await link(ctx);
     },
 
     openFile(file, header, ctx) {

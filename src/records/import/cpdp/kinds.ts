@@ -56,8 +56,10 @@ export const ACCUSED_KINDS: ReadonlySet<CpdpKind> = new Set(["accused-recommende
 /**
  * Parents before what points at them, and the files without officers first:
  * they load while the officers are linked, before the first file that names one.
+ * The use-of-force reports come first of all: they need nothing from the other
+ * files, so they load while the accused files are read for the complaints.
  */
 export function kindOrder(kind: CpdpKind): number {
   // The penalty schema before the recommended one: its rows wait for their partners there (see rows.ts).
-  return ["complaints", "complainants", "trr-main", "roster", "accused-penalty", "accused-recommended", "trr-officers"].indexOf(kind);
+  return ["trr-main", "complaints", "complainants", "roster", "accused-penalty", "accused-recommended", "trr-officers"].indexOf(kind);
 }
