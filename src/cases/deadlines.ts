@@ -5,6 +5,9 @@
  * months by city), paused by tolling events.
  */
 export type DisciplineWindow = "180d" | "1y" | "18m";
+/** Why the discipline clock may pause (the demands' tolling rules). */
+export const TOLLING_KINDS = ["criminal_case", "waiver", "litigation"] as const;
+
 export type DeadlineKind = "acknowledgement" | "first_contact" | "classification" | "discipline";
 export type DeadlineStatus = "met" | "missed" | "due" | "overdue" | "paused" | "not_applicable";
 

@@ -11,6 +11,7 @@ import * as staff from "./staff-service.js";
 import { presentCaseForStaff } from "./staff-present.js";
 import { deadlineDashboard, staffCaseView } from "./staff-view.js";
 import { settingsApiRoutes, settingsOpenApiPaths } from "./settings-routes.js";
+import { TOLLING_KINDS } from "./deadlines.js";
 
 type User = Extract<Actor, { kind: "user" }>;
 
@@ -123,7 +124,7 @@ export const staffOpenApiPaths = {
   "/api/v1/staff/cases/{id}/transitions": staffRef("Move the case to another state", { to: { type: "string" }, note: { type: "string" } }),
   "/api/v1/staff/cases/{id}/notes": staffRef("Add a staff note or a message to the complainant", { body: { type: "string" }, toComplainant: { type: "boolean" } }),
   "/api/v1/staff/cases/{id}/referrals": staffRef("Refer to the prosecutor", { reason: { type: "string" } }),
-  "/api/v1/staff/cases/{id}/tolling": staffRef("Pause the discipline clock", { kind: { type: "string", enum: ["criminal_case", "waiver", "litigation"] }, starts_on: { type: "string", format: "date" }, ends_on: { type: "string", format: "date" } }),
+  "/api/v1/staff/cases/{id}/tolling": staffRef("Pause the discipline clock", { kind: { type: "string", enum: [...TOLLING_KINDS] }, starts_on: { type: "string", format: "date" }, ends_on: { type: "string", format: "date" } }),
   "/api/v1/staff/cases/{id}/panel": staffRef("Set the board panel (admin)", { members: { type: "array", items: { type: "string", format: "uuid" } } }),
   "/api/v1/staff/cases/{id}/votes": staffRef("A panel member's vote or recusal on one allegation", { allegation_id: { type: "string" }, vote: { type: "string" }, recused: { type: "boolean" } }),
   "/api/v1/staff/cases/{id}/assignment": {

@@ -10,6 +10,7 @@ import * as repo from "./repo.js";
 import { transitionSchema } from "./schema.js";
 import * as staffRepo from "./staff-repo.js";
 import { checkTransition, type CaseFacts, type CaseState } from "./workflow.js";
+import { TOLLING_KINDS } from "./deadlines.js";
 import { FINDINGS, penaltyIsWeaker, findingIsWeaker } from "../records/vocab.js";
 
 const refuse = (detail: string) => new HttpError(409, "error.badRequest", detail);
@@ -126,7 +127,7 @@ export async function referToProsecutor(db: Db, actor: string, caseId: string, r
 }
 
 export const tollingSchema = z.object({
-  kind: z.enum(["criminal_case", "waiver", "litigation"]),
+  kind: z.enum(TOLLING_KINDS),
   starts_on: z.iso.date(),
   ends_on: z.union([z.literal("").transform(() => null), z.iso.date()]).optional().transform((value) => value ?? null),
   note: z.string().trim().max(2000).optional(),

@@ -2,6 +2,7 @@ import type { JSX } from "hono/jsx/jsx-runtime";
 import type { MessageKey, Translate } from "../../web/i18n/index.js";
 import { FINDINGS } from "../../records/vocab.js";
 import { BOARD_VOTES } from "../board.js";
+import { TOLLING_KINDS } from "../deadlines.js";
 import type { StaffActor, StaffCase } from "../staff-present.js";
 
 export interface StaffCaseProps {
@@ -189,7 +190,7 @@ function Actions({ t, view, csrfToken }: StaffCaseProps) {
       <form method="post" action={`/staff/cases/${view.id}/tolling`} class="form-stack">
         <Csrf token={csrfToken} />
         <fieldset><legend>{t("staff.tolling")}</legend>
-          <label>{t("staff.tollingKind")}<select name="kind"><option value="criminal_case">criminal case</option><option value="waiver">waiver</option><option value="litigation">litigation</option></select></label>
+          <label>{t("staff.tollingKind")}<select name="kind">{TOLLING_KINDS.map((kind) => <option value={kind}>{t(`staff.tollingKind.${kind}` as MessageKey)}</option>)}</select></label>
           <label>{t("staff.startsOn")}<input type="date" name="starts_on" required /></label>
           <label>{t("staff.endsOn")}<input type="date" name="ends_on" /></label>
         </fieldset>
