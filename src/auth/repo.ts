@@ -10,10 +10,10 @@ export interface UserRow {
   disabled_at: string | null;
 }
 
-export async function insertUser(tx: Queryable, user: { email: string; displayName: string; passwordHash: string; role: Role }): Promise<string> {
+export async function insertUser(tx: Queryable, user: { email: string; displayName: string; passwordHash: string; role: Role; language: "en" | "es" | null }): Promise<string> {
   const [row] = await tx.query<{ id: string }>(
-    "INSERT INTO users (email, display_name, password_hash, role) VALUES ($1, $2, $3, $4) RETURNING id",
-    [user.email, user.displayName, user.passwordHash, user.role],
+    "INSERT INTO users (email, display_name, password_hash, role, language) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    [user.email, user.displayName, user.passwordHash, user.role, user.language],
   );
   return row.id;
 }

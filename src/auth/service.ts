@@ -14,6 +14,8 @@ export const newUserSchema = z.object({
   displayName: z.string().trim().min(1).max(120),
   password: z.string().min(12, "must be at least 12 characters").max(1024),
   role: z.enum(ROLES),
+  /** The language of the emails the account is sent (an assignment, say); the office's default when absent. */
+  language: z.enum(["en", "es"]).optional(),
 });
 export type NewUser = z.infer<typeof newUserSchema>;
 
@@ -22,7 +24,7 @@ export async function createUser(db: Db, input: NewUser, by: string): Promise<st
   const user = newUserSchema.parse(input);
   const passwordHash = await hashPassword(user.password);
   return db.transaction(async (tx) => {
-    const id = await repo.insertUser(tx, { email: user.email, displayName: user.displayName, passwordHash, role: user.role });
+    const id = await repo.insertUser(tx, { email: user.email, displayName: user.displayName, passwordHash, role: user.role, language: user.language ?? null });
     await appendAudit(tx, { actor: by, action: "user.create", entity: "user", entityId: id, data: { role: user.role } });
     return id;
   });

@@ -1,5 +1,6 @@
 import { Command } from "commander";
-import { createUser } from "../auth/service.js";
+import { createUser, newUserSchema } from "../auth/service.js";
+import { describeIssues } from "../web/errors.js";
 import { ROLES } from "../auth/roles.js";
 import { DATA_DIR_HELP, openDatabase } from "./shared.js";
 
@@ -17,12 +18,15 @@ export function userCommand(): Command {
     .requiredOption("--email <email>")
     .requiredOption("--name <name>", "display name")
     .requiredOption("--role <role>", ROLES.join(" | "))
+    .option("--language <lang>", "en | es: the language of the emails the account is sent")
     .option("--data-dir <dir>", DATA_DIR_HELP)
-    .action(async (options: { email: string; name: string; role: string; dataDir?: string }) => {
+    .action(async (options: { email: string; name: string; role: string; language?: string; dataDir?: string }) => {
       const password = await readStdin();
+      const input = newUserSchema.safeParse({ email: options.email, displayName: options.name, password, role: options.role, language: options.language });
+      if (!input.success) throw new Error(describeIssues(input.error.issues));
       const { db } = await openDatabase(options);
       try {
-        const id = await createUser(db, { email: options.email, displayName: options.name, password, role: options.role as never }, "cli");
+        const id = await createUser(db, input.data, "cli");
         console.log(`created ${options.role} account ${id}`);
       } finally {
         await db.close();

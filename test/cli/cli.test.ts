@@ -61,6 +61,23 @@ describe(`the oversight command (${process.env.DATABASE_URL ? "postgres" : "pgli
     assert.doesNotMatch(bad.stderr, /\n\s+at /, "no stack trace");
   });
 
+  it("creates a staff account with the language of its emails, and names a bad option", async () => {
+    const created = spawnSync(process.execPath, ["bin/oversight.js", "user", "create", "--email", "rosa@example.org", "--name", "Rosa Investigadora", "--role", "investigator", "--language", "es", "--data-dir", dataDir], { cwd: ROOT, env: env(), encoding: "utf8", input: "a long enough password\n", timeout: 60_000 });
+    assert.equal(created.status, 0, created.stderr);
+    assert.match(created.stdout, /created investigator account [0-9a-f-]{36}/);
+    const refused = spawnSync(process.execPath, ["bin/oversight.js", "user", "create", "--email", "fr@example.org", "--name", "Fr", "--role", "investigator", "--language", "fr", "--data-dir", dataDir], { cwd: ROOT, env: env(), encoding: "utf8", input: "a long enough password\n", timeout: 60_000 });
+    assert.equal(refused.status, 1);
+    assert.match(refused.stderr, /^oversight: language: /);
+    assert.doesNotMatch(refused.stderr, /\n\s+at /, "no stack trace");
+    const db = await connect(pg ? { databaseUrl: pg.url } : { dataDir });
+    try {
+      const users = await db.query<{ email: string; language: string | null }>("SELECT email, language FROM users ORDER BY email");
+      assert.deepEqual(users, [{ email: "rosa@example.org", language: "es" }], "the refused account was not created");
+    } finally {
+      await db.close();
+    }
+  });
+
   it("verifies the audit log, and names the entry after a row is altered directly in the database", async () => {
     const ok = oversight("audit", "verify");
     assert.equal(ok.status, 0, ok.stderr);
