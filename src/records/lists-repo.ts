@@ -1,21 +1,9 @@
 import type { Queryable } from "../db/db.js";
-import type { Provenance } from "./profile-repo.js";
+import type { AllegationBase, Provenance } from "./profile-repo.js";
 
-export interface AllegationListRow extends Provenance {
-  id: string;
-  complaint_id: string;
-  complaint_external_id: string;
-  agency_slug: string;
+export interface AllegationListRow extends AllegationBase {
   person_id: string | null;
   person_name: string | null;
-  incident_date: string | null;
-  category: string | null;
-  investigator_finding: string | null;
-  board_finding: string | null;
-  final_finding: string | null;
-  recommended_penalty: string | null;
-  final_penalty: string | null;
-  suspension_days: number | null;
   total: number;
 }
 

@@ -50,12 +50,12 @@ const EMPLOYMENT = `SELECT x.id, ag.slug AS agency_slug, ag.name AS agency_name,
        FROM employment x JOIN agencies ag ON ag.id = x.agency_id ${SOURCE_JOIN}
       WHERE x.person_id = $1 ORDER BY x.start_date NULLS FIRST`;
 
-export interface AllegationRow extends Provenance {
+/** An allegation with its complaint's number and agency: what the profile and the allegation list both show. */
+export interface AllegationBase extends Provenance {
   id: string;
   complaint_id: string;
   complaint_external_id: string;
   agency_slug: string;
-  received_date: string | null;
   incident_date: string | null;
   category: string | null;
   investigator_finding: string | null;
@@ -64,6 +64,10 @@ export interface AllegationRow extends Provenance {
   recommended_penalty: string | null;
   final_penalty: string | null;
   suspension_days: number | null;
+}
+
+export interface AllegationRow extends AllegationBase {
+  received_date: string | null;
 }
 
 const ALLEGATIONS = `SELECT x.id, c.id AS complaint_id, c.external_id AS complaint_external_id, ag.slug AS agency_slug,
