@@ -19,6 +19,8 @@ export const configSchema = z.object({
   outboxConcurrency: z.coerce.number().int().min(1).max(100),
   /** Where deadline reminders for the office go. */
   officeEmail: z.string().email().optional(),
+  /** The site's public address, the base of every link in an email; without it, the address a request came in on. */
+  publicUrl: z.string().url().regex(/^https?:\/\//, "must start with http:// or https://").optional(),
 }).refine((config) => !config.smtpUrl || config.emailFrom, { path: ["emailFrom"], message: "EMAIL_FROM is required when SMTP_URL is set" });
 export type Config = z.infer<typeof configSchema>;
 
@@ -42,6 +44,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     outboxIntervalMs: env.OUTBOX_INTERVAL_MS ?? 500,
     outboxConcurrency: env.OUTBOX_CONCURRENCY ?? 8,
     officeEmail: env.OFFICE_EMAIL || undefined,
+    publicUrl: env.OVERSIGHT_PUBLIC_URL || undefined,
   });
   if (!parsed.success) {
     const first = parsed.error.issues[0];

@@ -48,13 +48,15 @@ export async function startServer(config: Config, options: { demo: boolean }): P
   if (config.smtpUrl) {
     outbox = startOutboxWorker(db, { smtpUrl: config.smtpUrl, from: config.emailFrom!, intervalMs: config.outboxIntervalMs, concurrency: config.outboxConcurrency, logger: logger.child({ component: "outbox" }) });
   }
-  const reminders = config.officeEmail ? startReminderJob(db, { to: config.officeEmail, intervalMs: 60 * 60_000, logger }) : undefined;
   const petitions = startPetitions({ db, logger: logger.child({ component: "petitions" }) });
   const app = createApp({ db, config, logger, demo, secret });
   const server = await listen(app.fetch, config.port);
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
   const url = `http://localhost:${port}`;
+  // Reminders have no request to take an address from: the configured one, else where this server listens.
+  const linkBase = (config.publicUrl ?? url).replace(/\/+$/, "");
+  const reminders = config.officeEmail ? startReminderJob(db, { to: config.officeEmail, linkBase, intervalMs: 60 * 60_000, logger }) : undefined;
   logger.info({ url, storage: db.kind }, "serving");
   return {
     url,

@@ -9,6 +9,7 @@ import { ZodError } from "zod";
 import { barChartSvg } from "../records/charts.js";
 import type { AppEnv } from "../web/context.js";
 import { describeIssues, notFound } from "../web/errors.js";
+import { linkBase } from "../web/link-base.js";
 import { renderPage } from "../web/render.js";
 import { rateLimit } from "../web/security.js";
 import { parseParam } from "../web/validate.js";
@@ -63,8 +64,6 @@ function refusal(t: BudgetTranslate, error: unknown, lang: Lang = "en"): { messa
   return null;
 }
 
-/** Where links in emails point: OVERSIGHT_PUBLIC_URL, else this request's origin. */
-const publicBase = (c: Context) => process.env.OVERSIGHT_PUBLIC_URL || new URL(c.req.url).origin;
 
 /** All of the budget module's pages and API answers. Mount with `app.route("/", budgetRoutes())`. */
 export function budgetRoutes(): Hono<AppEnv> {
@@ -152,7 +151,7 @@ export function budgetRoutes(): Hono<AppEnv> {
     if (!summary) return showForm(t("budget.error.noYear"), 404);
     try {
       const result = city.whatIf(summary, parsed.data);
-      const shareUrl = `${publicBase(c)}/budget/what-if?${city.whatIfQueryString(parsed.data, lang)}`;
+      const shareUrl = `${linkBase(c)}/budget/what-if?${city.whatIfQueryString(parsed.data, lang)}`;
       const chart = await whatIfChart(t, result);
       return page(c, t("budget.whatif.title"), <WhatIfView t={t} lang={lang} result={result} chartSvg={chart} shareUrl={shareUrl} years={years} manager={manager} />);
     } catch (error) {
@@ -217,7 +216,7 @@ export function budgetRoutes(): Hono<AppEnv> {
     const process = await processOr404(c);
     const body = (await c.req.parseBody()) as Body;
     try {
-      await pb.requestVoteLink(db(c), c.get("deps").secret, process, { email: text(body, "email"), zip: text(body, "zip") }, { baseUrl: publicBase(c), lang });
+      await pb.requestVoteLink(db(c), c.get("deps").secret, process, { email: text(body, "email"), zip: text(body, "zip") }, { baseUrl: linkBase(c), lang });
     } catch (error) {
       const refused = refusal(t, localizePhase(t, error), lang);
       if (!refused) throw error;

@@ -17,7 +17,7 @@ const TEXT = {
 const OFFICE = { en: "The office", es: "La oficina" } as const;
 
 /** The message in the assignee's stored language; English when none is stored or it is unknown. */
-export function assignmentEmail(language: string | null, v: { caseNumber: string; caseId: string; assignedBy: string | null }): { subject: string; text: string } {
+export function assignmentEmail(language: string | null, v: { caseNumber: string; caseId: string; assignedBy: string | null; linkBase: string }): { subject: string; text: string } {
   const lang = language === "es" ? "es" : "en";
-  return TEXT[lang](v.caseNumber, v.assignedBy ?? OFFICE[lang], `/staff/cases/${v.caseId}`);
+  return TEXT[lang](v.caseNumber, v.assignedBy ?? OFFICE[lang], `${v.linkBase}/staff/cases/${v.caseId}`);
 }

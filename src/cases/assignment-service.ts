@@ -37,7 +37,7 @@ const userIdSchema = z.string().uuid().nullable();
  * event, the audit entry (ids only) and the assignee's email through the outbox.
  * Assigning the current assignee again changes nothing and writes nothing.
  */
-export async function assignCase(db: Db, by: Assigner, caseId: string, userId: string | null): Promise<AssignmentResult> {
+export async function assignCase(db: Db, by: Assigner, caseId: string, userId: string | null, linkBase = ""): Promise<AssignmentResult> {
   const parsed = userIdSchema.safeParse(userId);
   if (!parsed.success) throw new HttpError(400, "error.badRequest", "userId: must be a user id, or null to clear the assignment");
   const target = parsed.data;
@@ -67,7 +67,7 @@ export async function assignCase(db: Db, by: Assigner, caseId: string, userId: s
     let emailed = false;
     if (account && account.id !== by.id) {
       const assigner = await staffRepo.staffAccount(tx, by.id);
-      const message = assignmentEmail(account.language, { caseNumber: found.case_number, caseId, assignedBy: assigner?.name ?? null });
+      const message = assignmentEmail(account.language, { caseNumber: found.case_number, caseId, assignedBy: assigner?.name ?? null, linkBase });
       emailed = (await enqueueEmail(tx, { to: account.email, ...message, template: "case.assigned" }, { actor })) !== null;
     }
     return { changed: true, assignedTo, emailed };

@@ -59,8 +59,8 @@ describe(`email to complainants and reminders to the office, over real SMTP (${t
   it("queues each overdue clock's reminder once a day, however often the job runs", async () => {
     await db.query("UPDATE cases SET received_at = now() - interval '40 days', acknowledged_at = NULL");
     const now = new Date();
-    const first = await enqueueDeadlineReminders(db, "office@example.org", now);
-    const again = await enqueueDeadlineReminders(db, "office@example.org", now);
+    const first = await enqueueDeadlineReminders(db, "office@example.org", "https://oversight.example.org", now);
+    const again = await enqueueDeadlineReminders(db, "office@example.org", "https://oversight.example.org", now);
     assert.ok(first >= 3, `reminders queued (${first})`);
     assert.equal(again, 0);
     const sent = await deliver();

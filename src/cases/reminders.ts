@@ -10,7 +10,7 @@ const DAY = 86_400_000;
  * due within two days. The dedupe key makes it safe to run as often as wanted:
  * the queue, not memory, remembers what was already sent.
  */
-export async function enqueueDeadlineReminders(db: Db, to: string, now = new Date()): Promise<number> {
+export async function enqueueDeadlineReminders(db: Db, to: string, linkBase = "", now = new Date()): Promise<number> {
   const rows = await deadlineDashboard(db, now);
   const day = now.toISOString().slice(0, 10);
   let queued = 0;
@@ -22,7 +22,7 @@ export async function enqueueDeadlineReminders(db: Db, to: string, now = new Dat
         const id = await enqueueEmail(tx, {
           to,
           subject: `${row.caseNumber}: ${deadline.kind.replace("_", " ")} ${deadline.status === "overdue" ? "is overdue" : "is due soon"}`,
-          text: `Case ${row.caseNumber} (${row.state}): the ${deadline.kind.replace("_", " ")} clock is ${deadline.status}, due ${deadline.dueAt?.slice(0, 16).replace("T", " ")} UTC.\n\nOpen /staff/cases/${row.id}`,
+          text: `Case ${row.caseNumber} (${row.state}): the ${deadline.kind.replace("_", " ")} clock is ${deadline.status}, due ${deadline.dueAt?.slice(0, 16).replace("T", " ")} UTC.\n\nOpen ${linkBase}/staff/cases/${row.id}`,
           template: "case.deadline_reminder",
           dedupeKey: `reminder:${row.id}:${deadline.kind}:${deadline.status}:${day}`,
         });
@@ -34,12 +34,12 @@ export async function enqueueDeadlineReminders(db: Db, to: string, now = new Dat
 }
 
 /** Runs the reminders on a timer; restarts are harmless because the queue deduplicates. */
-export function startReminderJob(db: Db, options: { to: string; intervalMs: number; logger: Logger }): { stop(): Promise<void> } {
+export function startReminderJob(db: Db, options: { to: string; linkBase: string; intervalMs: number; logger: Logger }): { stop(): Promise<void> } {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
   let stopped = false;
   const tick = () => {
-    running = enqueueDeadlineReminders(db, options.to)
+    running = enqueueDeadlineReminders(db, options.to, options.linkBase)
       .then((queued) => void (queued && options.logger.info({ queued }, "deadline reminders queued")))
       .catch((error: Error) => options.logger.error({ err: { message: error.message } }, "deadline reminders failed"))
       .finally(() => {

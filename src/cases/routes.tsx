@@ -3,6 +3,7 @@ import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { ZodError } from "zod";
 import type { AppEnv } from "../web/context.js";
 import { describeIssues } from "../web/errors.js";
+import { linkBase } from "../web/link-base.js";
 import { renderPage } from "../web/render.js";
 import { clientAddress as clientKey, isHttps, rateLimit } from "../web/security.js";
 import { EvidenceError, evidenceFromFiles } from "./evidence/check.js";
@@ -41,7 +42,7 @@ export function caseRoutes(): Hono<AppEnv> {
     try {
       // Counts and sizes are refused before any file is read; every file is checked before anything is written.
       const evidence = await evidenceFromFiles(filesFromForm(body));
-      const filed = await submitComplaint(c.get("deps").db, c.get("deps").secret, intakeFromForm(body), null, new Date(), evidence);
+      const filed = await submitComplaint(c.get("deps").db, c.get("deps").secret, intakeFromForm(body), null, { evidence, linkBase: linkBase(c) });
       return renderPage(c, t("cases.filedTitle"), <FiledView t={t} lang={c.get("lang")} caseNumber={filed.caseNumber} receipt={formatReceipt(filed.receipt)} />);
     } catch (error) {
       if (error instanceof EvidenceError) {

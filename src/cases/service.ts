@@ -20,7 +20,14 @@ export interface Submitted {
  * witnesses and allegations, its first event and its audit entry, all in one
  * transaction: either the complaint and its receipt exist, or nothing does.
  */
-export async function submitComplaint(db: Db, secret: Buffer, input: IntakeInput, enteredBy: string | null, now = new Date(), evidence: readonly EvidenceFile[] = []): Promise<Submitted> {
+export interface SubmitOptions {
+  now?: Date;
+  evidence?: readonly EvidenceFile[];
+  /** The base of the link in the acknowledgement email (see web/link-base.ts). */
+  linkBase?: string;
+}
+
+export async function submitComplaint(db: Db, secret: Buffer, input: IntakeInput, enteredBy: string | null, { now = new Date(), evidence = [], linkBase = "" }: SubmitOptions = {}): Promise<Submitted> {
   const intake = intakeSchema.parse(input);
   // Every file is checked (count, size, real type, cleanable image) before anything is written.
   const files = checkFiles(evidence);
@@ -37,7 +44,7 @@ export async function submitComplaint(db: Db, secret: Buffer, input: IntakeInput
     for (const file of files) await storeEvidence(tx, caseId, file, enteredBy ? `user:${enteredBy}` : "complainant", now);
     // The audit entry names the case and counts, never who complained or what they wrote.
     // An email acknowledgement, when the complainant asked for contact, is the office's acknowledgement.
-    if (await notifyComplainant(tx, caseId, "received")) {
+    if (await notifyComplainant(tx, caseId, "received", linkBase)) {
       await repo.updateCase(tx, caseId, { acknowledged_at: now.toISOString() });
     }
     await appendAudit(tx, { actor: enteredBy ? `user:${enteredBy}` : "complainant", action: "case.submit", entity: "case", entityId: caseId, data: { channel: intake.channel, anonymous: intake.anonymous, officers: intake.officers.length, categories: intake.categories, evidence: files.length } });

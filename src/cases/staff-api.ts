@@ -3,6 +3,7 @@ import { z } from "zod";
 import { authorize, can, requireUser } from "../auth/authorize.js";
 import type { Actor, AppEnv } from "../web/context.js";
 import { badRequest, describeIssues } from "../web/errors.js";
+import { linkBase } from "../web/link-base.js";
 import { parseParam, parseQuery } from "../web/validate.js";
 import { assignCase } from "./assignment-service.js";
 import { uuidSchema } from "../records/schema.js";
@@ -55,7 +56,7 @@ export function staffApiRoutes(): Hono<AppEnv> {
     authorize(user, "cases.work");
     const caseId = parseParam(c, "id", uuidSchema);
     const { userId } = await jsonBody(c, z.object({ userId: z.string().uuid().nullable() }));
-    const result = await assignCase(db(c), { id: user.id, scope: can(user, "cases.assign") ? "any" : "self" }, caseId, userId);
+    const result = await assignCase(db(c), { id: user.id, scope: can(user, "cases.assign") ? "any" : "self" }, caseId, userId, linkBase(c));
     return c.json({ ok: true, result });
   });
 
@@ -70,7 +71,7 @@ export function staffApiRoutes(): Hono<AppEnv> {
     authorize(user, "cases.enter");
     // The service validates (and names any bad field); here we only check it is an object.
     const input = await jsonBody(c, z.record(z.string(), z.unknown()));
-    const filed = await submitComplaint(db(c), c.get("deps").secret, input as never, user.id);
+    const filed = await submitComplaint(db(c), c.get("deps").secret, input as never, user.id, { linkBase: linkBase(c) });
     return c.json({ id: filed.caseId, caseNumber: filed.caseNumber, receipt: filed.receipt }, 201);
   });
 
@@ -84,7 +85,7 @@ export function staffApiRoutes(): Hono<AppEnv> {
     });
 
   caseAction("transitions", "cases.work", z.object({ to: z.string(), note: z.string().optional() }), (c, u, id, input) => staff.transition(db(c), who(u), id, input as never));
-  caseAction("notes", "cases.work", z.object({ body: z.string(), toComplainant: z.boolean().default(false) }), (c, u, id, input) => staff.addNote(db(c), who(u), id, input.body, input.toComplainant));
+  caseAction("notes", "cases.work", z.object({ body: z.string(), toComplainant: z.boolean().default(false) }), (c, u, id, input) => staff.addNote(db(c), who(u), id, input.body, input.toComplainant, linkBase(c)));
   caseAction("referrals", "cases.work", z.object({ reason: z.string() }), (c, u, id, input) => staff.referToProsecutor(db(c), who(u), id, input.reason));
   caseAction("tolling", "cases.work", z.record(z.string(), z.unknown()), (c, u, id, input) => staff.addTolling(db(c), who(u), id, input as never));
   caseAction("panel", "cases.decide", z.object({ members: z.array(z.string()) }), (c, u, id, input) => staff.assignBoardPanel(db(c), who(u), id, input.members));

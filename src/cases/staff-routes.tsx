@@ -3,6 +3,7 @@ import { ZodError } from "zod";
 import { authorize, can, requireUser } from "../auth/authorize.js";
 import type { Actor, AppEnv } from "../web/context.js";
 import { describeIssues, HttpError } from "../web/errors.js";
+import { linkBase } from "../web/link-base.js";
 import { renderPage } from "../web/render.js";
 import { parseParam } from "../web/validate.js";
 import { uuidSchema } from "../records/schema.js";
@@ -64,7 +65,7 @@ export function staffRoutes(): Hono<AppEnv> {
     authorize(actor, "cases.enter");
     const body = await c.req.parseBody({ all: true });
     const evidence = await evidenceFromFiles(filesFromForm(body));
-    const filed = await submitComplaint(db(c), c.get("deps").secret, intakeFromForm(body), actor.id, new Date(), evidence);
+    const filed = await submitComplaint(db(c), c.get("deps").secret, intakeFromForm(body), actor.id, { evidence, linkBase: linkBase(c) });
     return renderPage(c, c.get("t")("cases.filedTitle"), <FiledView t={c.get("t")} lang={c.get("lang")} caseNumber={filed.caseNumber} receipt={formatReceipt(filed.receipt)} />);
   });
 
@@ -89,14 +90,14 @@ export function staffRoutes(): Hono<AppEnv> {
   const who = (actor: Extract<Actor, { kind: "user" }>) => `user:${actor.id}`;
   action("transition", (c, actor, id, body) => (authorize(actor, "cases.work"), staff.transition(db(c), who(actor), id, { to: text(body, "to") as never, note: text(body, "note") })));
   action("mark", (c, actor, id, body) => (authorize(actor, "cases.work"), staff.markDone(db(c), who(actor), id, text(body, "what") === "contacted" ? "contacted" : "acknowledged")));
-  action("notes", (c, actor, id, body) => (authorize(actor, "cases.work"), staff.addNote(db(c), who(actor), id, text(body, "body"), checked(body, "to_complainant"))));
+  action("notes", (c, actor, id, body) => (authorize(actor, "cases.work"), staff.addNote(db(c), who(actor), id, text(body, "body"), checked(body, "to_complainant"), linkBase(c))));
   action("refer", (c, actor, id, body) => (authorize(actor, "cases.work"), staff.referToProsecutor(db(c), who(actor), id, text(body, "reason"))));
   action("tolling", (c, actor, id, body) => (authorize(actor, "cases.work"), staff.addTolling(db(c), who(actor), id, { kind: text(body, "kind") as never, starts_on: text(body, "starts_on"), ends_on: text(body, "ends_on") })));
   action("panel", (c, actor, id, body) => (authorize(actor, "cases.decide"), staff.assignBoardPanel(db(c), who(actor), id, ([] as unknown[]).concat(body.members ?? []).flatMap((value) => String(value).split(",")).map((s) => s.trim()).filter(Boolean))));
   action("vote", (c, actor, id, body) => (authorize(actor, "cases.vote"), staff.castVote(db(c), actor.id, id, { allegation_id: text(body, "allegation_id"), vote: checked(body, "recused") ? null : (text(body, "vote") as never), recused: checked(body, "recused") })));
   action("assignment", (c, actor, id, body) => {
     authorize(actor, "cases.work");
-    return assignCase(db(c), { id: actor.id, scope: can(actor, "cases.assign") ? "any" : "self" }, id, text(body, "user_id").trim() || null);
+    return assignCase(db(c), { id: actor.id, scope: can(actor, "cases.assign") ? "any" : "self" }, id, text(body, "user_id").trim() || null, linkBase(c));
   });
   action("final", (c, actor, id, body) => (authorize(actor, "cases.decide"), staff.recordFinalDecision(db(c), who(actor), id, { allegation_id: text(body, "allegation_id"), final_finding: text(body, "final_finding") as never, final_penalty: text(body, "final_penalty") })));
   app.post("/staff/cases/:id/allegations/:allegation", async (c) => {

@@ -153,12 +153,12 @@ export async function endTolling(db: Db, actor: string, caseId: string, tollingI
 }
 
 /** A staff note (internal) or a message the complainant will see on their status page. */
-export async function addNote(db: Db, actor: string, caseId: string, body: string, toComplainant: boolean) {
+export async function addNote(db: Db, actor: string, caseId: string, body: string, toComplainant: boolean, linkBase = "") {
   const text = z.string().trim().min(1, "write something").max(10_000).parse(body);
   await db.transaction(async (tx) => {
     await lockedCase(tx, caseId);
     await repo.insertRow(tx, "case_events", { case_id: caseId, actor, kind: toComplainant ? "message" : "note", body: text, visible_to_complainant: toComplainant });
-    if (toComplainant) await notifyComplainant(tx, caseId, "message");
+    if (toComplainant) await notifyComplainant(tx, caseId, "message", linkBase);
     await appendAudit(tx, { actor, action: toComplainant ? "case.message" : "case.note", entity: "case", entityId: caseId, data: { length: text.length } });
   });
 }

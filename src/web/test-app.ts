@@ -7,9 +7,10 @@ import { createLogger } from "../logger.js";
 export const TEST_SECRET = Buffer.from("test-secret-key-for-route-tests-only-0123456789");
 
 /** The real app over a fresh test database, for route tests through app.request(). */
-export async function createTestApp(options: { apiRateLimit?: number; demo?: boolean; db?: Db } = {}) {
+export async function createTestApp(options: { apiRateLimit?: number; demo?: boolean; db?: Db; env?: NodeJS.ProcessEnv } = {}) {
+  // Settings first: a refused one must not leave a database open.
+  const config = { ...loadConfig({ dataDir: "/nonexistent" }, options.env ?? {}), apiRateLimit: options.apiRateLimit ?? 10_000 };
   const db = options.db ?? (await openTestDb());
-  const config = { ...loadConfig({ dataDir: "/nonexistent" }, {}), apiRateLimit: options.apiRateLimit ?? 10_000 };
   const app = createApp({ db, config, logger: createLogger("silent"), demo: options.demo ?? false, secret: TEST_SECRET });
   return { app, db, close: () => db.close() };
 }

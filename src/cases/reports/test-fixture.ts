@@ -149,7 +149,7 @@ export async function buildFixture(db: Db): Promise<Fixture> {
       ...(spec.named
         ? { anonymous: false, name: CANARY.name, email: CANARY.email, phone: CANARY.phone, address: CANARY.address, contact_ok: true }
         : { anonymous: true }),
-    }, null, new Date(spec.at));
+    }, null, { now: new Date(spec.at) });
     const id = filed.caseId;
     await db.query("UPDATE case_events SET at = $2::timestamptz WHERE case_id = $1", [id, spec.at]);
     fixture.ids[name] = id;
