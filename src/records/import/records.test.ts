@@ -80,7 +80,10 @@ describe("CSV records and read-ahead", () => {
 
     // Were the file read again at its turn, these rows would come out instead.
     await writeFile(source.path, "id,note\n9,changed\n");
+    const readingProgress = progress.length;
     const replayed = await all(reader.events(source));
+    assert.equal(progress.at(-1), source.sizeBytes, "the replay reports progress to the file's end");
+    assert.ok(progress.length > readingProgress, "the replay reports progress of its own");
     assert.deepEqual(replayed, [
       { header: ["id", "note"] },
       { record: { id: "1", note: "a" }, line: 2 },

@@ -148,7 +148,8 @@ export class ReadAhead {
     const kept = this.kept.get(source.sha256);
     if (!kept) return this.read(source);
     this.kept.delete(source.sha256);
-    return replay(kept);
+    // Progress through a replay is told in the file's bytes, in proportion to the events replayed.
+    return replay(kept, (replayed) => this.onBytes(source, Math.round((source.sizeBytes * replayed) / kept.length)));
   }
 
   private read(source: SourceFile): AsyncGenerator<CsvEvent> {
@@ -156,11 +157,15 @@ export class ReadAhead {
   }
 }
 
-async function* replay(events: CsvEvent[]): AsyncGenerator<CsvEvent> {
+const REPLAY_PROGRESS_EVERY = 1024;
+
+async function* replay(events: CsvEvent[], onReplayed: (replayed: number) => void): AsyncGenerator<CsvEvent> {
   // Each event is let go once replayed, so the memory comes back as the file is written.
   for (let i = 0; i < events.length; i++) {
     const event = events[i];
     (events as unknown[])[i] = undefined;
     yield event;
+    if ((i + 1) % REPLAY_PROGRESS_EVERY === 0) onReplayed(i + 1);
   }
+  onReplayed(events.length);
 }
