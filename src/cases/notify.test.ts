@@ -5,6 +5,7 @@ import { openTestDb, testEngine } from "../db/test-db.js";
 import { createSmtpTransport, deliverBatch } from "../outbox/index.js";
 import { startTestSmtp, type TestSmtp } from "../outbox/test-smtp.js";
 import { TEST_SECRET } from "../web/test-app.js";
+import { createUser } from "../auth/service.js";
 import { enqueueDeadlineReminders } from "./reminders.js";
 import { submitComplaint } from "./service.js";
 import * as staff from "./staff-service.js";
@@ -68,5 +69,36 @@ describe(`email to complainants and reminders to the office, over real SMTP (${t
     const reminder = smtp.received.at(-1)!;
     assert.match(reminder.raw, /OV-\d{4}-\d{6}/);
     assert.ok(!/Rosa|rosa@|SECRET-ACCOUNT/.test(reminder.raw), "reminders carry no complainant data");
+  });
+
+  it("reminds the assigned staff member too, in their language, and no one whose account is disabled", async () => {
+    const rosa = await createUser(db, { email: "rosa.investiga@example.org", displayName: "Rosa Investigadora", password: "investigator password", role: "investigator", language: "es" }, "test");
+    const [one, two] = await db.query<{ id: string }>("SELECT id FROM cases ORDER BY case_number LIMIT 2");
+    await db.query("UPDATE cases SET assigned_to = $2 WHERE id = $1", [one.id, rosa]);
+    const tomorrow = new Date(Date.now() + 86_400_000);
+    const reminders = async () =>
+      db.query<{ to_address: string; subject: string; body_text: string }>(
+        "SELECT to_address, subject, body_text FROM email_outbox WHERE template = 'case.deadline_reminder' AND dedupe_key LIKE $1",
+        [`%:${tomorrow.toISOString().slice(0, 10)}%`],
+      );
+    assert.ok((await enqueueDeadlineReminders(db, "office@example.org", "https://oversight.example.org", tomorrow)) > 0);
+    const queued = await reminders();
+    const toRosa = queued.filter((mail) => mail.to_address === "rosa.investiga@example.org");
+    assert.ok(toRosa.length > 0, "the assignee is reminded");
+    for (const mail of toRosa) {
+      assert.match(mail.subject, /el plazo de .+ (está vencido|vence pronto)/);
+      assert.ok(mail.body_text.includes(`Ábralo en https://oversight.example.org/staff/cases/${one.id}`), mail.body_text);
+      assert.doesNotMatch(mail.body_text, /the .+ clock/, "in Spanish only");
+    }
+    const toOffice = queued.filter((mail) => mail.to_address === "office@example.org");
+    assert.ok(toOffice.some((mail) => mail.body_text.includes(two.id)), "the office hears of every case");
+    for (const mail of toOffice) assert.match(mail.subject, /clock (is overdue|is due soon) \/ .+ el plazo de/, "the office's reminder is in English and Spanish");
+    assert.equal(await enqueueDeadlineReminders(db, "office@example.org", "https://oversight.example.org", tomorrow), 0, "once a day");
+
+    await db.query("UPDATE users SET disabled_at = now() WHERE id = $1", [rosa]);
+    const later = new Date(tomorrow.getTime() + 86_400_000);
+    await enqueueDeadlineReminders(db, "office@example.org", "https://oversight.example.org", later);
+    const [{ n }] = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM email_outbox WHERE to_address = 'rosa.investiga@example.org' AND dedupe_key LIKE $1", [`%:${later.toISOString().slice(0, 10)}%`]);
+    assert.equal(n, 0, "a disabled account is not reminded");
   });
 });

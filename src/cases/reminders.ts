@@ -1,32 +1,43 @@
 import type { Logger } from "pino";
 import type { Db } from "../db/db.js";
 import { enqueueEmail } from "../outbox/index.js";
+import { reminderEmail } from "./reminder-email.js";
+import { staffAccount, type StaffAccount } from "./staff-repo.js";
 import { deadlineDashboard } from "./staff-view.js";
 
 const DAY = 86_400_000;
 
 /**
  * Queues one reminder per case, clock and day for clocks that are overdue or
- * due within two days. The dedupe key makes it safe to run as often as wanted:
- * the queue, not memory, remembers what was already sent.
+ * due within two days: to the office's address, and to the staff member the
+ * case is assigned to (in their language) while their account is active. The
+ * dedupe key makes it safe to run as often as wanted: the queue, not memory,
+ * remembers what was already sent.
  */
 export async function enqueueDeadlineReminders(db: Db, to: string, linkBase = "", now = new Date()): Promise<number> {
   const rows = await deadlineDashboard(db, now);
   const day = now.toISOString().slice(0, 10);
   let queued = 0;
   await db.transaction(async (tx) => {
+    const accounts = new Map<string, StaffAccount | undefined>();
+    const activeAccount = async (id: string) => {
+      if (!accounts.has(id)) accounts.set(id, await staffAccount(tx, id));
+      const account = accounts.get(id);
+      return account?.active ? account : undefined;
+    };
     for (const row of rows) {
+      const assignee = row.assignedTo ? await activeAccount(row.assignedTo.id) : undefined;
       for (const deadline of row.deadlines) {
         const dueSoon = deadline.status === "due" && deadline.dueAt && new Date(deadline.dueAt).getTime() - now.getTime() < 2 * DAY;
         if (deadline.status !== "overdue" && !dueSoon) continue;
-        const id = await enqueueEmail(tx, {
-          to,
-          subject: `${row.caseNumber}: ${deadline.kind.replace("_", " ")} ${deadline.status === "overdue" ? "is overdue" : "is due soon"}`,
-          text: `Case ${row.caseNumber} (${row.state}): the ${deadline.kind.replace("_", " ")} clock is ${deadline.status}, due ${deadline.dueAt?.slice(0, 16).replace("T", " ")} UTC.\n\nOpen ${linkBase}/staff/cases/${row.id}`,
-          template: "case.deadline_reminder",
-          dedupeKey: `reminder:${row.id}:${deadline.kind}:${deadline.status}:${day}`,
-        });
-        if (id) queued += 1;
+        const facts = { caseNumber: row.caseNumber, caseId: row.id, kind: deadline.kind, overdue: deadline.status === "overdue", dueAt: deadline.dueAt, linkBase };
+        const key = `reminder:${row.id}:${deadline.kind}:${deadline.status}:${day}`;
+        const recipients: { to: string; language: string | null; dedupeKey: string }[] = [{ to, language: null, dedupeKey: key }];
+        if (assignee && assignee.email !== to) recipients.push({ to: assignee.email, language: assignee.language, dedupeKey: `${key}:${assignee.id}` });
+        for (const recipient of recipients) {
+          const id = await enqueueEmail(tx, { to: recipient.to, ...reminderEmail(recipient.language, facts), template: "case.deadline_reminder", dedupeKey: recipient.dedupeKey });
+          if (id) queued += 1;
+        }
       }
     }
   });
