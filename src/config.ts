@@ -20,7 +20,7 @@ export const configSchema = z.object({
   /** Where deadline reminders for the office go. */
   officeEmail: z.string().email().optional(),
   /** The site's public address, the base of every link in an email; without it, the address a request came in on. */
-  publicUrl: z.string().url().regex(/^https?:\/\//, "must start with http:// or https://").optional(),
+  publicUrl: z.string().url().regex(/^https?:\/\//, "must start with http:// or https://").transform((url) => url.replace(/\/+$/, "")).optional(),
 }).refine((config) => !config.smtpUrl || config.emailFrom, { path: ["emailFrom"], message: "EMAIL_FROM is required when SMTP_URL is set" });
 export type Config = z.infer<typeof configSchema>;
 

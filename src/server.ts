@@ -55,8 +55,7 @@ export async function startServer(config: Config, options: { demo: boolean }): P
   const port = typeof address === "object" && address ? address.port : config.port;
   const url = `http://localhost:${port}`;
   // Reminders have no request to take an address from: the configured one, else where this server listens.
-  const linkBase = (config.publicUrl ?? url).replace(/\/+$/, "");
-  const reminders = config.officeEmail ? startReminderJob(db, { to: config.officeEmail, linkBase, intervalMs: 60 * 60_000, logger }) : undefined;
+  const reminders = config.officeEmail ? startReminderJob(db, { to: config.officeEmail, linkBase: config.publicUrl ?? url, intervalMs: 60 * 60_000, logger }) : undefined;
   logger.info({ url, storage: db.kind }, "serving");
   return {
     url,

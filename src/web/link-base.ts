@@ -6,5 +6,5 @@ import type { AppEnv } from "./context.js";
  * else the address this request came in on. A mail client cannot follow a bare path.
  */
 export function linkBase(c: Context<AppEnv>): string {
-  return (c.get("deps").config.publicUrl ?? new URL(c.req.url).origin).replace(/\/+$/, "");
+  return c.get("deps").config.publicUrl ?? new URL(c.req.url).origin;
 }

@@ -17,7 +17,6 @@ import { z } from "zod";
  * | OVERSIGHT_PETITION_STREAMS_PER_ADDRESS | 20 | open live-count streams per client address |
  * | OVERSIGHT_PETITION_ANONYMISE_DAYS | 90 | days after a petition closes before signer data is wiped |
  * | OVERSIGHT_PETITION_FORM_MAX_AGE_H | 24 | how long a petition page's form token stays valid |
- * | OVERSIGHT_PUBLIC_URL | the request's origin | base of the links in emails, e.g. https://oversight.example.org |
  */
 export const petitionSettingsSchema = z.object({
   addressLimit: z.coerce.number().int().positive(),
@@ -32,7 +31,6 @@ export const petitionSettingsSchema = z.object({
   anonymiseAfterDays: z.coerce.number().min(0),
   anonymiseIntervalMs: z.coerce.number().int().min(1000),
   formMaxAgeHours: z.coerce.number().positive(),
-  publicUrl: z.url().optional(),
 });
 export type PetitionSettings = z.infer<typeof petitionSettingsSchema>;
 
@@ -50,7 +48,6 @@ export function loadPetitionSettings(env: NodeJS.ProcessEnv = process.env, overr
     anonymiseAfterDays: env.OVERSIGHT_PETITION_ANONYMISE_DAYS || 90,
     anonymiseIntervalMs: env.OVERSIGHT_PETITION_ANONYMISE_INTERVAL_MS || 3_600_000,
     formMaxAgeHours: env.OVERSIGHT_PETITION_FORM_MAX_AGE_H || 24,
-    publicUrl: env.OVERSIGHT_PUBLIC_URL || undefined,
     ...overrides,
   });
   if (!parsed.success) {

@@ -11,6 +11,7 @@ import { streamSSE, type SSEStreamingApi } from "hono/streaming";
 import { ZodError } from "zod";
 import type { AppEnv } from "../../web/context.js";
 import { describeIssues, HttpError, notFound } from "../../web/errors.js";
+import { linkBase } from "../../web/link-base.js";
 import { Layout } from "../../web/layout.js";
 import type { PetitionSettings } from "./config.js";
 import { QueueFullError } from "./group-commit.js";
@@ -78,7 +79,7 @@ export function petitionRoutes(options: PetitionRoutesOptions = {}): Hono<AppEnv
   const rt = (c: C): PetitionRuntime => {
     const deps = c.get("deps");
     const runtime = petitionRuntime(deps.db, { settings: options.settings, logger: deps.logger });
-    if (!runtime.settings.publicUrl) runtime.origin = new URL(c.req.url).origin;
+    runtime.origin = linkBase(c);
     return runtime;
   };
   const db = (c: C) => c.get("deps").db;
@@ -193,7 +194,6 @@ export function petitionRoutes(options: PetitionRoutesOptions = {}): Hono<AppEnv
     }
     const form = parsed.data;
     const normalized = normalizeEmail(form.email)!;
-    const origin = runtime.origin;
     const key = secret(c);
     const petitionTitle = title(p, lang);
     let result;
@@ -206,7 +206,7 @@ export function petitionRoutes(options: PetitionRoutesOptions = {}): Hono<AppEnv
           signedAt: new Date().toISOString(), verifiedAt: null, paperBatchId: null,
         },
         to: form.email,
-        mail: (signatureId) => confirmationMail(t, petitionTitle, form.name, `${origin}/petitions/confirm/${confirmToken(key, signatureId)}?lang=${lang}`),
+        mail: (signatureId) => confirmationMail(t, petitionTitle, form.name, `${linkBase(c)}/petitions/confirm/${confirmToken(key, signatureId)}?lang=${lang}`),
       });
     } catch (error) {
       if (!(error instanceof QueueFullError)) throw error;

@@ -36,7 +36,7 @@ export interface PetitionRuntime {
    */
   page(idOrSlug: string): Promise<PetitionPageData | undefined>;
   forget(): void;
-  /** Base of public links: OVERSIGHT_PUBLIC_URL, else the origin of the latest request. */
+  /** Base of links written outside a request (the batcher's): the latest request's `linkBase` (web/link-base.ts). */
   origin: string;
   link(slug: string): string;
 }
@@ -98,7 +98,7 @@ export function petitionRuntime(db: Db, options: { settings?: Partial<PetitionSe
       cache.clear();
       pages.clear();
     },
-    origin: settings.publicUrl?.replace(/\/$/, "") ?? "http://localhost:3000",
+    origin: "http://localhost:3000",
     link: (slug) => `${runtime.origin}/petitions/${slug}`,
   };
   runtimes.set(db, runtime);
