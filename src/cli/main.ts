@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 import { Command } from "commander";
+import { ZodError } from "zod";
+import { describeIssues } from "../web/errors.js";
 import { auditCommand } from "./audit-command.js";
 import { exportCommand } from "./export-command.js";
 import { importCommand } from "./import-command.js";
@@ -23,7 +25,8 @@ program.addCommand(seedCommand());
 program.addCommand(userCommand());
 
 program.parseAsync(process.argv).catch((error: unknown) => {
-  // Users get the message, not a stack trace.
-  console.error(`oversight: ${error instanceof Error ? error.message : String(error)}`);
+  // Users get the message, not a stack trace; a refused input names its fields.
+  const message = error instanceof ZodError ? describeIssues(error.issues) : error instanceof Error ? error.message : String(error);
+  console.error(`oversight: ${message}`);
   process.exit(1);
 });
