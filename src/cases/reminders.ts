@@ -2,7 +2,7 @@ import type { Logger } from "pino";
 import type { Db } from "../db/db.js";
 import { enqueueEmail } from "../outbox/index.js";
 import { reminderEmail } from "./reminder-email.js";
-import { staffAccount, type StaffAccount } from "./staff-repo.js";
+import { staffAccounts } from "./staff-repo.js";
 import { deadlineDashboard } from "./staff-view.js";
 
 const DAY = 86_400_000;
@@ -19,14 +19,10 @@ export async function enqueueDeadlineReminders(db: Db, to: string, linkBase = ""
   const day = now.toISOString().slice(0, 10);
   let queued = 0;
   await db.transaction(async (tx) => {
-    const accounts = new Map<string, StaffAccount | undefined>();
-    const activeAccount = async (id: string) => {
-      if (!accounts.has(id)) accounts.set(id, await staffAccount(tx, id));
-      const account = accounts.get(id);
-      return account?.active ? account : undefined;
-    };
+    const accounts = await staffAccounts(tx, [...new Set(rows.flatMap((row) => (row.assignedTo ? [row.assignedTo.id] : [])))]);
     for (const row of rows) {
-      const assignee = row.assignedTo ? await activeAccount(row.assignedTo.id) : undefined;
+      const account = row.assignedTo && accounts.get(row.assignedTo.id);
+      const assignee = account && account.active ? account : undefined;
       for (const deadline of row.deadlines) {
         const dueSoon = deadline.status === "due" && deadline.dueAt && new Date(deadline.dueAt).getTime() - now.getTime() < 2 * DAY;
         if (deadline.status !== "overdue" && !dueSoon) continue;

@@ -118,9 +118,15 @@ export interface StaffAccount {
 
 /** One account as the assignment rules and its email need it. */
 export async function staffAccount(tx: Queryable, id: string): Promise<StaffAccount | undefined> {
-  const [row] = await tx.query<StaffAccount>(
-    `SELECT id, COALESCE(NULLIF(btrim(display_name), ''), email) AS name, email, role, disabled_at IS NULL AS active, language FROM users WHERE id = $1`,
-    [id],
+  return (await staffAccounts(tx, [id])).get(id);
+}
+
+/** Several accounts in one query, by id. */
+export async function staffAccounts(tx: Queryable, ids: string[]): Promise<Map<string, StaffAccount>> {
+  if (ids.length === 0) return new Map();
+  const rows = await tx.query<StaffAccount>(
+    `SELECT id, COALESCE(NULLIF(btrim(display_name), ''), email) AS name, email, role, disabled_at IS NULL AS active, language FROM users WHERE id = ANY($1::uuid[])`,
+    [ids],
   );
-  return row;
+  return new Map(rows.map((row) => [row.id, row]));
 }
