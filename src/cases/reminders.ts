@@ -14,7 +14,7 @@ const DAY = 86_400_000;
  * dedupe key makes it safe to run as often as wanted: the queue, not memory,
  * remembers what was already sent.
  */
-export async function enqueueDeadlineReminders(db: Db, to: string, linkBase = "", now = new Date()): Promise<number> {
+export async function enqueueDeadlineReminders(db: Db, to: string, linkBase: string, now = new Date()): Promise<number> {
   const rows = await deadlineDashboard(db, now);
   const day = now.toISOString().slice(0, 10);
   let queued = 0;
