@@ -28,6 +28,14 @@ export interface RunningServer {
 export async function startServer(config: Config, options: { demo: boolean }): Promise<RunningServer> {
   const logger = createLogger(config.logLevel);
   const db = await connect({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+  // Read (and check) the key before anything is written: a damaged key stops the start with the database untouched.
+  let secret: Buffer;
+  try {
+    secret = loadSecret(config.dataDir);
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
   const applied = await migrate(db);
   if (applied.length) logger.info({ applied }, "migrations applied");
   if (options.demo && (await isEmpty(db))) {
@@ -35,7 +43,6 @@ export async function startServer(config: Config, options: { demo: boolean }): P
     logger.info("demo content loaded");
   }
   // The Kansas City facts are real public content, not demo rows; adding them twice adds nothing.
-  const secret = loadSecret(config.dataDir);
   if (options.demo) {
     await seedKansasCity(db);
     await seedKansasCityBudget(db);

@@ -1,13 +1,11 @@
-import { existsSync } from "node:fs";
-import { mkdir } from "node:fs/promises";
 import net from "node:net";
-import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import postgres from "postgres";
 import type { Db, Queryable, Row } from "./db.js";
 import { toCopyCsvLine } from "./csv-encode.js";
 import { readTemplate } from "./pglite-template.js";
+import { inspectDataDir, lockDataDir, openFailure } from "./data-dir.js";
 
 /** OIDs whose text form we keep as-is so both drivers return the same JS values. */
 const DATE_OID = 1082;
@@ -56,12 +54,26 @@ export async function createPglite(dataDir: string | undefined, loadDataDir?: Bl
   });
 }
 
-/** A new database (in memory, or a data directory PGlite has not initialised) is unpacked from the migrated template when there is one. */
+/**
+ * A data directory is locked for this process, checked (absent or empty → new;
+ * anything else must be a PGlite database), and only a new one is unpacked from
+ * the migrated template. In memory, there is nothing to lock or check.
+ */
 async function connectPglite(dataDir: string | undefined, useTemplate: boolean): Promise<Db> {
-  if (dataDir) await mkdir(dataDir, { recursive: true });
-  const fresh = !dataDir || !existsSync(join(dataDir, "PG_VERSION"));
-  const template = useTemplate && fresh ? await readTemplate() : undefined;
-  return pgliteDb(await createPglite(dataDir, template));
+  if (!dataDir) return pgliteDb(await createPglite(undefined, useTemplate ? await readTemplate() : undefined));
+  const lock = lockDataDir(dataDir);
+  try {
+    const fresh = inspectDataDir(dataDir) === "new";
+    const template = useTemplate && fresh ? await readTemplate() : undefined;
+    const pg = await createPglite(dataDir, template).catch((error: unknown) => {
+      throw openFailure(dataDir, error);
+    });
+    const db = await pgliteDb(pg);
+    return { ...db, close: () => db.close().finally(() => lock.release()) };
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
 }
 
 /** The Db interface over an open PGlite database. */
