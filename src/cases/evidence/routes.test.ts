@@ -77,6 +77,7 @@ describe(`evidence routes (${testEngine})`, () => {
       assert.equal(response.headers.get("content-disposition"), `attachment; filename="evidence-${photo.sharedSha256.slice(0, 12)}.jpg"`);
       assert.equal(response.headers.get("x-content-type-options"), "nosniff");
       assert.equal(response.headers.get("cache-control"), "no-store");
+      assert.equal(response.headers.get("content-security-policy"), "default-src 'none'; sandbox", "the download's own policy, not the site's");
       const bytes = new Uint8Array(await response.arrayBuffer());
       assert.equal(sha256Hex(bytes), photo.sharedSha256);
       assert.notEqual(sha256Hex(bytes), photo.sha256, "never the original");
@@ -84,6 +85,14 @@ describe(`evidence routes (${testEngine})`, () => {
       assert.equal(contains(bytes, rationalBytes(CANARY.latitude)), false, "no GPS latitude");
       assert.doesNotThrow(() => jpegMarkers(bytes));
     }
+  });
+
+  it("keeps the sandbox policy on a download, while pages keep the site's", async () => {
+    const download = await get("admin", `/staff/cases/${caseId}/evidence/${document.id}?download=1`);
+    assert.equal(download.status, 200);
+    assert.equal(download.headers.get("content-security-policy"), "default-src 'none'; sandbox");
+    const page = await get("admin", "/");
+    assert.match(page.headers.get("content-security-policy") ?? "", /default-src 'self'.*script-src 'self'/);
   });
 
   it("records custody 'viewed', or 'exported' with ?download=1, for the user who took it", async () => {
