@@ -10,7 +10,7 @@ import { HttpError } from "../../web/errors.js";
 import { cookieFrom, createTestApp, TEST_SECRET } from "../../web/test-app.js";
 import { submitComplaint } from "../service.js";
 import { sha256Hex } from "./check.js";
-import { CANARY, contains, html, jpegWithMetadata, jpegMarkers, pdf, pngWithMetadata, rationalBytes, type Bytes } from "./fixtures.js";
+import { CANARY, contains, html, jpegWithMetadata, jpegMarkers, pdf, plainJpeg, pngWithMetadata, rationalBytes, type Bytes } from "./fixtures.js";
 import { evidenceRoutes } from "./routes.js";
 import { custodyOf, evidenceForCase, storeEvidence } from "./store.js";
 import { EvidenceList } from "./views.js";
@@ -144,6 +144,9 @@ describe(`evidence routes (${testEngine})`, () => {
     const bad = await upload("investigator", otherCaseId, [{ name: "fine.png", bytes: pngWithMetadata() }, { name: "fine.pdf", bytes: pdf() }, { name: "photo.jpg", bytes: html(), type: "image/jpeg" }]);
     assert.equal(bad.status, 415);
     assert.match(await bad.text(), /evidence file 3 \(&quot;photo.jpg&quot;\)|evidence file 3 \("photo.jpg"\)/);
+    const huge = await upload("investigator", otherCaseId, [{ name: "fine.pdf", bytes: pdf() }, { name: "claims-huge.jpg", bytes: plainJpeg({ width: 60_000, height: 60_000 }), type: "image/jpeg" }]);
+    assert.equal(huge.status, 413);
+    assert.match(await huge.text(), /evidence file 2 \((&quot;|")claims-huge\.jpg(&quot;|")\): the image is 60000 × 60000 pixels \(3600 megapixels\); the limit is 50 megapixels/);
     const tooMany = await upload("admin", otherCaseId, Array.from({ length: 6 }, (_, i) => ({ name: `p${i}.pdf`, bytes: pdf(`% ${i}\n`) })));
     assert.equal(tooMany.status, 400);
     for (const who of ["board_member", "organizer", "anonymous", "complainant"] as Who[]) {
