@@ -19,9 +19,16 @@ export const configSchema = z.object({
   outboxConcurrency: z.coerce.number().int().min(1).max(100),
   /** Where deadline reminders for the office go. */
   officeEmail: z.string().email().optional(),
-  /** The site's public address, the base of every link in an email; without it, the address a request came in on. */
+  /** The site's public address, the base of every link in an email (see `emailLinkBase`). */
   publicUrl: z.string().url().regex(/^https?:\/\//, "must start with http:// or https://").transform((url) => url.replace(/\/+$/, "")).optional(),
-}).refine((config) => !config.smtpUrl || config.emailFrom, { path: ["emailFrom"], message: "EMAIL_FROM is required when SMTP_URL is set" });
+  /** NODE_ENV=production: settings a demo can do without are required. */
+  production: z.boolean(),
+})
+  .refine((config) => !config.smtpUrl || config.emailFrom, { path: ["emailFrom"], message: "EMAIL_FROM is required when SMTP_URL is set" })
+  .refine((config) => !config.production || config.publicUrl, {
+    path: ["publicUrl"],
+    message: "OVERSIGHT_PUBLIC_URL is required when NODE_ENV=production (the site's public address, e.g. https://oversight.example.org: every link in an email starts with it)",
+  });
 export type Config = z.infer<typeof configSchema>;
 
 export interface ConfigFlags {
@@ -45,10 +52,21 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     outboxConcurrency: env.OUTBOX_CONCURRENCY ?? 8,
     officeEmail: env.OFFICE_EMAIL || undefined,
     publicUrl: env.OVERSIGHT_PUBLIC_URL || undefined,
+    production: env.NODE_ENV === "production",
   });
   if (!parsed.success) {
     const first = parsed.error.issues[0];
     throw new Error(`Invalid setting "${first.path.join(".")}": ${first.message}`);
   }
   return parsed.data;
+}
+
+/**
+ * The base of every link in an email: OVERSIGHT_PUBLIC_URL, else the address this
+ * server listens on (`config.port`, which the server sets to the port it was given).
+ * Never a request's Host header: whoever sends the request chooses it, and a
+ * confirmation link mailed to someone else would lead to the sender's host.
+ */
+export function emailLinkBase(config: Pick<Config, "publicUrl" | "port">): string {
+  return config.publicUrl ?? `http://localhost:${config.port}`;
 }

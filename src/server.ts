@@ -1,5 +1,5 @@
 import { serve, type ServerType } from "@hono/node-server";
-import type { Config } from "./config.js";
+import { emailLinkBase, type Config } from "./config.js";
 import { createApp } from "./app.js";
 import { connect } from "./db/connect.js";
 import type { Db } from "./db/db.js";
@@ -56,13 +56,15 @@ export async function startServer(config: Config, options: { demo: boolean }): P
     outbox = startOutboxWorker(db, { smtpUrl: config.smtpUrl, from: config.emailFrom!, intervalMs: config.outboxIntervalMs, concurrency: config.outboxConcurrency, logger: logger.child({ component: "outbox" }) });
   }
   const petitions = startPetitions({ db, logger: logger.child({ component: "petitions" }) });
-  const app = createApp({ db, config, logger, demo, secret });
-  const server = await listen(app.fetch, config.port);
+  // Bound before the app is built, so port 0 becomes the real port the app's email links name.
+  let app: ReturnType<typeof createApp> | undefined;
+  const server = await listen((request, env) => app!.fetch(request, env), config.port);
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
+  const listening = { ...config, port };
+  app = createApp({ db, config: listening, logger, demo, secret });
   const url = `http://localhost:${port}`;
-  // Reminders have no request to take an address from: the configured one, else where this server listens.
-  const reminders = config.officeEmail ? startReminderJob(db, { to: config.officeEmail, linkBase: config.publicUrl ?? url, intervalMs: 60 * 60_000, logger }) : undefined;
+  const reminders = config.officeEmail ? startReminderJob(db, { to: config.officeEmail, linkBase: emailLinkBase(listening), intervalMs: 60 * 60_000, logger }) : undefined;
   logger.info({ url, storage: db.kind }, "serving");
   return {
     url,

@@ -6,12 +6,13 @@ import type { Actor } from "../web/context.js";
 import { hashPassword, verifyPassword } from "./passwords.js";
 import * as repo from "./repo.js";
 import { ROLES } from "./roles.js";
+import { textInput } from "../web/validate.js";
 
 const SESSION_DAYS = 7;
 
 export const newUserSchema = z.object({
-  email: z.string().trim().email().max(254),
-  displayName: z.string().trim().min(1).max(120),
+  email: textInput().trim().email().max(254),
+  displayName: textInput().trim().min(1).max(120),
   password: z.string().min(12, "must be at least 12 characters").max(1024),
   role: z.enum(ROLES),
   /** The language of the emails the account is sent (an assignment, say); the office's default when absent. */

@@ -71,7 +71,7 @@ describe(`budget routes (${testEngine})`, () => {
     assert.match(page.text, /Moving \$60,000,000 from the police budget/);
     assert.match(page.text, /\$24,000,000/);
     assert.match(page.text, /The cap is met/);
-    assert.match(page.text, new RegExp(`value="http://localhost/budget/what-if\\?${escapeRe(query)}&lang=en"`), "the share link reproduces the scenario");
+    assert.match(page.text, new RegExp(`value="http://localhost:3000/budget/what-if\\?${escapeRe(query)}&lang=en"`), "the share link reproduces the scenario");
     const again = await html(`/budget/what-if?${query}&lang=en`);
     assert.equal(again.text.replace(/name="_csrf" value="[^"]*"/g, ""), page.text.replace(/name="_csrf" value="[^"]*"/g, ""));
     const json = (await (await app.request(`/api/v1/budget/what-if?${query}`)).json()) as { moveCents: number; remainingToMoveCents: number; split: Record<string, { cents: number }> };
@@ -160,7 +160,7 @@ describe(`budget routes (${testEngine})`, () => {
       assert.equal(sent.headers.get("location"), `/budget/p/${slug}/vote/sent?lang=es`);
       const [mail] = await db.query<{ body_text: string; subject: string }>("SELECT body_text, subject FROM email_outbox WHERE to_address = 'vecina@example.org'");
       assert.match(mail.subject, /^Su boleta: Presupuesto del Pueblo 2026/);
-      const link = /http:\/\/localhost(\/budget\/p\/[^\s]+)/.exec(mail.body_text)![1];
+      const link = /http:\/\/localhost:3000(\/budget\/p\/[^\s]+)/.exec(mail.body_text)![1];
       const ballot = await html(link);
       assert.equal(ballot.status, 200);
       assert.match(ballot.text, /Elegido: 0 \$ de 1\.000\.000 \$ — quedan 1\.000\.000 \$|Elegido: \$0 de \$1,000,000/);

@@ -3,6 +3,7 @@
  * Types come from the schemas. Every refusal names the field.
  */
 import { z } from "zod";
+import { textInput } from "../web/validate.js";
 
 export const uuidSchema = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, "must be an id");
 export const slugSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{1,79}$/, "lower-case letters, digits and dashes (2 to 80)");
@@ -37,7 +38,7 @@ export type OfficialRule = (typeof OFFICIAL_RULES)[number];
 
 /** An HTML checkbox: present ("on", "1", "true") or absent. */
 const checkbox = z.preprocess((v) => v === "on" || v === "1" || v === "true" || v === true, z.boolean());
-const optionalText = (max: number) => z.string().trim().max(max).optional().transform((v) => (v ? v : null));
+const optionalText = (max: number) => textInput().trim().max(max).optional().transform((v) => (v ? v : null));
 
 /** Whole dollars as typed in a form ("250,000,000" or "250000000.00" are fine), or empty. */
 export const dollarsField = z
@@ -54,7 +55,7 @@ export function dollarsToCents(value: string): number | null {
 }
 
 export const yearInputSchema = z.object({
-  city: z.string().trim().min(1, "is required").max(120),
+  city: textInput().trim().min(1, "is required").max(120),
   fiscal_year: z.coerce.number().int("must be a whole year").min(1900).max(2200),
   label: optionalText(40),
   general_fund: dollarsField.optional().default(""),
@@ -78,8 +79,8 @@ export const generalFundSchema = z.object({
 });
 
 export const lineInputSchema = z.object({
-  department: z.string().trim().min(1, "is required").max(200),
-  category: z.string().trim().max(200).optional().default(""),
+  department: textInput().trim().min(1, "is required").max(200),
+  category: textInput().trim().max(200).optional().default(""),
   amount: dollarsField.refine((v) => v !== "", "is required"),
   precision: z.enum(AMOUNT_PRECISIONS).optional().default("exact"),
   is_police: checkbox.default(false),
@@ -95,12 +96,12 @@ export type LineInput = z.input<typeof lineInputSchema>;
  * matched case-insensitively; the category column may be left empty.
  */
 export const csvMappingSchema = z.object({
-  department_column: z.string().trim().min(1, "is required").max(100).default("department"),
-  category_column: z.string().trim().max(100).default("category"),
-  amount_column: z.string().trim().min(1, "is required").max(100).default("amount"),
+  department_column: textInput().trim().min(1, "is required").max(100).default("department"),
+  category_column: textInput().trim().max(100).default("category"),
+  amount_column: textInput().trim().min(1, "is required").max(100).default("amount"),
   amount_unit: z.enum(["dollars", "cents"]).default("dollars"),
   /** Lines whose department contains this text (case-insensitive) are the police budget. */
-  police_match: z.string().trim().min(1, "is required").max(100).default("police"),
+  police_match: textInput().trim().min(1, "is required").max(100).default("police"),
   /** Make the general fund total the sum of the imported lines. */
   set_total: checkbox.default(false),
   /** Replace the year's existing lines (otherwise the rows are added). */
@@ -141,12 +142,12 @@ const zipList = z
 
 export const processInputSchema = z.object({
   slug: slugSchema,
-  title_en: z.string().trim().min(1, "is required").max(200),
-  title_es: z.string().trim().max(200).default(""),
-  description_en: z.string().trim().max(5000).default(""),
-  description_es: z.string().trim().max(5000).default(""),
-  city: z.string().trim().max(120).default(""),
-  currency: z.string().trim().regex(/^[A-Z]{3}$/, "a 3-letter currency code, e.g. USD").default("USD"),
+  title_en: textInput().trim().min(1, "is required").max(200),
+  title_es: textInput().trim().max(200).default(""),
+  description_en: textInput().trim().max(5000).default(""),
+  description_es: textInput().trim().max(5000).default(""),
+  city: textInput().trim().max(120).default(""),
+  currency: textInput().trim().regex(/^[A-Z]{3}$/, "a 3-letter currency code, e.g. USD").default("USD"),
   budget: z.coerce.number({ message: "must be a whole amount" }).int("must be a whole amount").positive("must be more than zero").max(1_000_000_000_000),
   ballot_type: z.enum(BALLOT_TYPES),
   pick_n: z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number().int().min(1).max(100).optional()),
@@ -170,12 +171,12 @@ const costField = z.preprocess(
 ).transform((v) => (v === "" ? null : v));
 
 export const proposalInputSchema = z.object({
-  title_en: z.string().trim().max(200).default(""),
-  title_es: z.string().trim().max(200).default(""),
-  description_en: z.string().trim().max(5000).default(""),
-  description_es: z.string().trim().max(5000).default(""),
-  category: z.string().trim().max(200).default(""),
-  location: z.string().trim().max(200).default(""),
+  title_en: textInput().trim().max(200).default(""),
+  title_es: textInput().trim().max(200).default(""),
+  description_en: textInput().trim().max(5000).default(""),
+  description_es: textInput().trim().max(5000).default(""),
+  category: textInput().trim().max(200).default(""),
+  location: textInput().trim().max(200).default(""),
   cost: costField.optional().default(null),
   status: z.enum(PROPOSAL_STATUSES).default("proposal"),
   review_note: optionalText(2000),
@@ -192,15 +193,15 @@ export const implementationInputSchema = z.object({
 
 /** An idea from the public: no name, no contact details, only the idea. */
 export const ideaInputSchema = z.object({
-  title: z.string().trim().min(3, "is too short").max(200),
-  description: z.string().trim().max(2000).default(""),
+  title: textInput().trim().min(3, "is too short").max(200),
+  description: textInput().trim().max(2000).default(""),
   category: z.union([z.enum(PB_CATEGORIES), z.literal("other")]).default("other"),
-  location: z.string().trim().max(200).default(""),
+  location: textInput().trim().max(200).default(""),
 });
 
 export const emailRequestSchema = z.object({
-  email: z.string().trim().max(254).pipe(z.email("must be an email address")),
-  zip: z.string().trim().regex(/^\d{5}$/, "must be a 5-digit ZIP code"),
+  email: textInput().trim().max(254).pipe(z.email("must be an email address")),
+  zip: textInput().trim().regex(/^\d{5}$/, "must be a 5-digit ZIP code"),
 });
 
 /** Codes are typed by people: case, spaces and dashes do not matter. */
@@ -211,7 +212,7 @@ export const codeSchema = z
 
 export const codesRequestSchema = z.object({
   count: z.coerce.number().int().min(1).max(1000),
-  batch: z.string().trim().min(1, "say where the codes will be handed out").max(120),
+  batch: textInput().trim().min(1, "say where the codes will be handed out").max(120),
 });
 
 export const phaseSchema = z.object({ phase: z.enum(PHASES) });

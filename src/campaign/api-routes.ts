@@ -1,6 +1,6 @@
 import { Hono, type Context } from "hono";
 import type { AppEnv } from "../web/context.js";
-import { csvResponse } from "../web/downloads.js";
+import { csvResponse } from "../web/csv.js";
 import { notFound } from "../web/errors.js";
 import { parseParam, parseQuery } from "../web/validate.js";
 import { authorizeCampaign } from "./access.js";

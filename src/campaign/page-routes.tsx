@@ -4,6 +4,7 @@ import { ZodError } from "zod";
 import { barChartSvg } from "../records/charts.js";
 import type { AppEnv } from "../web/context.js";
 import { describeIssues, HttpError, notFound } from "../web/errors.js";
+import { linkBase } from "../web/link-base.js";
 import { renderPage } from "../web/render.js";
 import { parseParam } from "../web/validate.js";
 import { actorName, authorizeCampaign, canCampaign } from "./access.js";
@@ -199,7 +200,8 @@ export function campaignPageRoutes(): Hono<AppEnv> {
     const lang: Lang = c.req.query("lang") === "es" ? "es" : c.req.query("lang") === "en" ? "en" : (c.get("lang") as Lang);
     const t = campaignTranslator(lang);
     const events = await service.recentEvents(db(c), 100);
-    const origin = new URL(c.req.url).origin;
+    // Entry ids must not change with the Host a reader's request names: the configured address, as emails use.
+    const origin = linkBase(c);
     const words = feedWords(t, lang);
     const xml = atomFeed({
       id: `${origin}/campaign/feed.atom`,

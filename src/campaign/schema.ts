@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { textInput } from "../web/validate.js";
 
 /** Where a demand stands with one official or body. */
 export const DEMAND_STATUSES = ["unmet", "in_progress", "partly_met", "met", "rejected"] as const;
@@ -44,7 +45,7 @@ const today = () => new Date().toISOString().slice(0, 10);
 const notFuture = isoDateSchema.refine((value) => value <= today(), "cannot be in the future");
 
 /** An http(s) link to evidence; empty means none. */
-const evidenceUrl = z.string().trim().max(2000).refine((value) => {
+const evidenceUrl = textInput().trim().max(2000).refine((value) => {
   if (!value) return true;
   try {
     const url = new URL(value);
@@ -54,14 +55,14 @@ const evidenceUrl = z.string().trim().max(2000).refine((value) => {
   }
 }, "must be an http or https link").transform((value) => value || null);
 
-const optionalText = (max: number) => z.string().trim().max(max).transform((value) => value || null);
+const optionalText = (max: number) => textInput().trim().max(max).transform((value) => value || null);
 
 /** A status change (or new evidence, when the status stays) of one demand at one target. */
 export const statusChangeSchema = z.object({
   target: slugSchema,
   status: z.enum(DEMAND_STATUSES, { error: `must be one of ${DEMAND_STATUSES.join(", ")}` }),
   occurred_on: notFuture,
-  summary: z.string().trim().min(3, "must say what happened (at least 3 characters)").max(2000),
+  summary: textInput().trim().min(3, "must say what happened (at least 3 characters)").max(2000),
   summary_lang: z.enum(["en", "es"]).default("en"),
   evidence_url: evidenceUrl.default(""),
   evidence_title: optionalText(300).default(""),
@@ -69,13 +70,13 @@ export const statusChangeSchema = z.object({
 export type StatusChangeInput = z.input<typeof statusChangeSchema>;
 
 export const meetingSchema = z.object({
-  title: z.string().trim().min(3, "must have a title (at least 3 characters)").max(300),
+  title: textInput().trim().min(3, "must have a title (at least 3 characters)").max(300),
   kind: z.enum(MEETING_KINDS, { error: `must be one of ${MEETING_KINDS.join(", ")}` }),
   format: z.enum(MEETING_FORMATS).default("unknown"),
   held_on: isoDateSchema,
   status: z.enum(MEETING_STATUSES, { error: `must be one of ${MEETING_STATUSES.join(", ")}` }),
   /** Who cancelled or skipped it: "coalition:<slug>", "organization:<slug>" or "target:<slug>". */
-  by: z.string().trim().max(100).regex(/^$|^(coalition|organization|target):[a-z0-9-]+$/, "must be coalition:, organization: or target: followed by a slug").default(""),
+  by: textInput().trim().max(100).regex(/^$|^(coalition|organization|target):[a-z0-9-]+$/, "must be coalition:, organization: or target: followed by a slug").default(""),
   promise: z.union([slugSchema, z.literal("")]).default(""),
   body: z.union([slugSchema, z.literal("")]).default(""),
   participants_min: z.union([z.coerce.number().int().min(0).max(1_000_000), z.literal("")]).default(""),
@@ -101,7 +102,7 @@ export type MeetingInput = z.input<typeof meetingSchema>;
 
 export const motionSchema = z.object({
   body: slugSchema,
-  title: z.string().trim().min(3, "must have a title (at least 3 characters)").max(500),
+  title: textInput().trim().min(3, "must have a title (at least 3 characters)").max(500),
   moved_on: isoDateSchema,
   threshold: z.enum(THRESHOLDS, { error: `must be one of ${THRESHOLDS.join(", ")}` }).default("majority_cast"),
   /** The demand it affects, by slug; empty for none. */

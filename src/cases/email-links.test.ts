@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
 import { testEngine } from "../db/test-db.js";
-import { createTestApp } from "../web/test-app.js";
+import { loadConfig } from "../config.js";
+import { cookieFrom, createTestApp } from "../web/test-app.js";
 import { enqueueDeadlineReminders } from "./reminders.js";
 import { staffClient } from "./test-staff.js";
 
@@ -38,16 +39,35 @@ describe(`links in the office's emails are whole addresses (${testEngine})`, () 
     assert.match(bodies.get("case.assigned")!, /https:\/\/oversight\.example\.org\/staff\/cases\/[0-9a-f-]{36} /);
   });
 
-  it("point at the address the request came in on when it is not", async () => {
-    const site = await createTestApp();
+  it("point at where the server listens when it is not set, never at the request's host", async () => {
+    const site = await createTestApp({ env: { PORT: "8123" } });
     sites.push(site);
     await sendEveryCaseEmail(site);
     const bodies = await queuedBodies(site);
     for (const template of ["case.received", "case.message", "case.assigned"]) {
-      assert.match(bodies.get(template)!, /http:\/\/localhost\/(complaints\/status|staff\/cases\/)/, template);
+      assert.match(bodies.get(template)!, /http:\/\/localhost:8123\/(complaints\/status|staff\/cases\/)/, template);
       assert.doesNotMatch(bodies.get(template)!, /\s\/(complaints|staff)\//, `${template}: no bare path`);
     }
   });
+
+  for (const [setting, env, base] of [
+    ["without OVERSIGHT_PUBLIC_URL", { PORT: "8123" }, /http:\/\/localhost:8123\/complaints\/status /],
+    ["with OVERSIGHT_PUBLIC_URL", { OVERSIGHT_PUBLIC_URL: "https://oversight.example.org" }, /https:\/\/oversight\.example\.org\/complaints\/status /],
+  ] as const) {
+    it(`a complaint filed with a forged Host header is acknowledged with the configured address (${setting})`, async () => {
+      const site = await createTestApp({ env });
+      sites.push(site);
+      const page = await site.app.request("http://evil.example/complaints/new", { headers: { host: "evil.example" } });
+      const token = cookieFrom(page, "oversight_csrf")!;
+      const body = new FormData();
+      for (const [key, value] of Object.entries({ _csrf: token, narrative: "Searched my car without a warrant.", name: "Canary Person", email: "canary@example.org", contact_ok: "1" })) body.set(key, value);
+      const filed = await site.app.request("http://evil.example/complaints/new", { method: "POST", body, headers: { host: "evil.example", cookie: `oversight_csrf=${token}` } });
+      assert.equal(filed.status, 200);
+      const received = (await queuedBodies(site)).get("case.received")!;
+      assert.match(received, base);
+      assert.doesNotMatch(received, /evil\.example/);
+    });
+  }
 
   it("reminders carry the base the server gives them", async () => {
     const site = await createTestApp();
@@ -61,6 +81,12 @@ describe(`links in the office's emails are whole addresses (${testEngine})`, () 
       assert.match(body_text, /(Open|Ábralo en) https:\/\/oversight\.example\.org\/staff\/cases\/[0-9a-f-]{36}$/);
       assert.doesNotMatch(body_text, /\s\/staff\//, "no bare path");
     }
+  });
+
+  it("refuses to run in production without a public address, naming the setting", async () => {
+    await assert.rejects(createTestApp({ env: { NODE_ENV: "production" } }), /Invalid setting "publicUrl": OVERSIGHT_PUBLIC_URL is required when NODE_ENV=production/);
+    assert.equal(loadConfig({ dataDir: "/nonexistent" }, { NODE_ENV: "production", OVERSIGHT_PUBLIC_URL: "https://oversight.example.org" }).publicUrl, "https://oversight.example.org");
+    assert.equal(loadConfig({ dataDir: "/nonexistent" }, {}).publicUrl, undefined, "a demo runs without it");
   });
 
   it("refuses a public address that is not a web address, naming the setting", async () => {

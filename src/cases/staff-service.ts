@@ -12,6 +12,7 @@ import * as staffRepo from "./staff-repo.js";
 import { checkTransition, type CaseFacts, type CaseState } from "./workflow.js";
 import { TOLLING_KINDS } from "./deadlines.js";
 import { FINDINGS, penaltyIsWeaker, findingIsWeaker } from "../records/vocab.js";
+import { textInput } from "../web/validate.js";
 
 const refuse = (detail: string) => new HttpError(409, "error.badRequest", detail);
 const missing = () => new HttpError(404, "error.notFound");
@@ -80,7 +81,7 @@ export async function markDone(db: Db, actor: string, caseId: string, what: keyo
 }
 
 export const allegationUpdateSchema = z.object({
-  category: z.string().trim().min(1).max(100).optional(),
+  category: textInput().trim().min(1).max(100).optional(),
   is_force: z.boolean().optional(),
   is_criminal: z.boolean().optional(),
   is_death: z.boolean().optional(),
@@ -117,7 +118,7 @@ export async function addOfficer(db: Db, actor: string, caseId: string, input: {
 
 /** Every criminal complaint against an officer is accepted and referred to the prosecutor. */
 export async function referToProsecutor(db: Db, actor: string, caseId: string, reason: string) {
-  const text = z.string().trim().min(3, "say what is referred").max(2000).parse(reason);
+  const text = textInput().trim().min(3, "say what is referred").max(2000).parse(reason);
   await db.transaction(async (tx) => {
     await lockedCase(tx, caseId);
     const id = await repo.insertRow(tx, "referrals", { case_id: caseId, to_body: "prosecutor", reason: text });
@@ -130,7 +131,7 @@ export const tollingSchema = z.object({
   kind: z.enum(TOLLING_KINDS),
   starts_on: z.iso.date(),
   ends_on: z.union([z.literal("").transform(() => null), z.iso.date()]).optional().transform((value) => value ?? null),
-  note: z.string().trim().max(2000).optional(),
+  note: textInput().trim().max(2000).optional(),
 });
 
 export async function addTolling(db: Db, actor: string, caseId: string, input: z.input<typeof tollingSchema>) {
@@ -154,7 +155,7 @@ export async function endTolling(db: Db, actor: string, caseId: string, tollingI
 
 /** A staff note (internal) or a message the complainant will see on their status page. */
 export async function addNote(db: Db, actor: string, caseId: string, body: string, toComplainant: boolean, linkBase = "") {
-  const text = z.string().trim().min(1, "write something").max(10_000).parse(body);
+  const text = textInput().trim().min(1, "write something").max(10_000).parse(body);
   await db.transaction(async (tx) => {
     await lockedCase(tx, caseId);
     await repo.insertRow(tx, "case_events", { case_id: caseId, actor, kind: toComplainant ? "message" : "note", body: text, visible_to_complainant: toComplainant });
@@ -178,7 +179,7 @@ export const voteSchema = z.object({
   allegation_id: z.string().uuid(),
   vote: z.enum(BOARD_VOTES).nullable(),
   recused: z.boolean().default(false),
-  reason: z.string().trim().max(2000).optional(),
+  reason: textInput().trim().max(2000).optional(),
 });
 
 /**
@@ -213,7 +214,7 @@ export async function castVote(db: Db, memberId: string, caseId: string, input: 
 export const finalDecisionSchema = z.object({
   allegation_id: z.string().uuid(),
   final_finding: z.enum(FINDINGS),
-  final_penalty: z.string().trim().max(200).optional().transform((value) => value || null),
+  final_penalty: textInput().trim().max(200).optional().transform((value) => value || null),
 });
 
 /** The department's final decision, and whether it deviated from the board (published at closing). */

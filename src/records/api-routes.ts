@@ -2,7 +2,7 @@ import { Hono, type Context } from "hono";
 import { etag } from "hono/etag";
 import { authorize } from "../auth/authorize.js";
 import type { AppEnv } from "../web/context.js";
-import { csvResponse } from "../web/downloads.js";
+import { csvResponse } from "../web/csv.js";
 import { notFound } from "../web/errors.js";
 import { parseParam, parseQuery } from "../web/validate.js";
 import * as present from "./present.js";

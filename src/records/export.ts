@@ -1,6 +1,5 @@
-import { stringify } from "csv-stringify/sync";
 import type { Db } from "../db/db.js";
-import { flatten } from "../web/downloads.js";
+import { csvLines, flatten } from "../web/csv.js";
 import * as present from "./present.js";
 import { allegationQuerySchema, complaintQuerySchema, officerQuerySchema, settlementQuerySchema } from "./schema.js";
 import * as service from "./service.js";
@@ -30,9 +29,9 @@ export async function exportRecords(
         const flat = flatten(item);
         if (!columns) {
           columns = Object.keys(flat);
-          write(stringify([columns]));
+          write(csvLines([columns]));
         }
-        write(stringify([columns.map((column) => flat[column] ?? "")]));
+        write(csvLines([columns.map((column) => flat[column] ?? "")]));
       }
       count += 1;
     }

@@ -1,10 +1,11 @@
 import { z } from "zod";
 import { FINDINGS } from "./vocab.js";
+import { textInput } from "../web/validate.js";
 
 /** Search strings are capped: a 10,000-character query is answered, not run. */
 const MAX_QUERY = 200;
-const searchText = z.string().trim().max(10_000).default("").transform((value) => value.slice(0, MAX_QUERY));
-const shortText = z.string().trim().max(100).default("");
+const searchText = textInput().trim().max(10_000).default("").transform((value) => value.slice(0, MAX_QUERY));
+const shortText = textInput().trim().max(100).default("");
 
 export const pagingSchema = z.object({
   page: z.coerce.number().int().min(1).max(100_000).default(1),

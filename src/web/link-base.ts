@@ -1,10 +1,12 @@
 import type { Context } from "hono";
+import { emailLinkBase } from "../config.js";
 import type { AppEnv } from "./context.js";
 
 /**
  * Where links in emails point: the configured public address (OVERSIGHT_PUBLIC_URL),
- * else the address this request came in on. A mail client cannot follow a bare path.
+ * else where this server listens; never the request's Host (see `emailLinkBase`).
+ * A mail client cannot follow a bare path.
  */
 export function linkBase(c: Context<AppEnv>): string {
-  return c.get("deps").config.publicUrl ?? new URL(c.req.url).origin;
+  return emailLinkBase(c.get("deps").config);
 }

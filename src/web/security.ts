@@ -5,7 +5,11 @@ import { secureHeaders } from "hono/secure-headers";
 import type { AppEnv } from "./context.js";
 import { HttpError } from "./errors.js";
 
-/** A strict policy: only our own scripts, styles and images; no inline script, no framing. */
+/**
+ * A strict policy: only our own scripts, styles and images; no inline script, no framing.
+ * A header a handler set itself is kept (`overwrite: false`): the evidence download's
+ * stricter `default-src 'none'; sandbox` must not be replaced by the site's policy.
+ */
 export const securityHeaders = () =>
   secureHeaders({
     contentSecurityPolicy: {
@@ -21,6 +25,7 @@ export const securityHeaders = () =>
     },
     referrerPolicy: "same-origin",
     crossOriginEmbedderPolicy: false,
+    overwrite: false,
   });
 
 export const SESSION_COOKIE = "oversight_session";

@@ -36,7 +36,7 @@ export interface PetitionRuntime {
    */
   page(idOrSlug: string): Promise<PetitionPageData | undefined>;
   forget(): void;
-  /** Base of links written outside a request (the batcher's): the latest request's `linkBase` (web/link-base.ts). */
+  /** Base of links written outside a request (the batcher's): `linkBase` (web/link-base.ts), set by the routes. */
   origin: string;
   link(slug: string): string;
 }

@@ -7,6 +7,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { parse } from "csv-parse/sync";
 import { appendAudit, appendAuditMany, type AuditEvent } from "../../audit/service.js";
 import type { Db, Queryable } from "../../db/db.js";
+import { csvLines } from "../../web/csv.js";
 import { HttpError } from "../../web/errors.js";
 import { emailKey, normalizeEmail } from "./normalize.js";
 import * as repo from "./repo.js";
@@ -211,9 +212,6 @@ export async function invalidateSignature(db: Db, secret: Buffer, petitionId: st
 // Export
 
 const EXPORT_PAGE = 5000;
-/** Text a spreadsheet would run as a formula gets a leading apostrophe (names are typed by people). */
-const safeCell = (text: string) => (/^[=+\-@\t\r]/.test(text) ? `'${text}` : text);
-const csvCell = (value: string) => (/[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
 
 /**
  * The verified list for delivery to the target, as CSV lines (signature id, name,
@@ -224,12 +222,13 @@ export async function* exportVerified(db: Db, petitionId: string, actor: string,
   const petition = await repo.findPetition(db, petitionId);
   if (!petition) throw missing();
   await db.transaction((tx) => appendAudit(tx, { actor, action: "petition.export", entity: "petition", entityId: petitionId, data: { verified: Number(petition.verified) } }, now));
-  yield "signature_id,name,zip,source,signed_at,verified_at\r\n";
+  yield csvLines([["signature_id", "name", "zip", "source", "signed_at", "verified_at"]]);
   let after: { signedAt: string; id: string } | null = null;
   for (;;) {
     const page = await repo.verifiedPage(db, petitionId, after, EXPORT_PAGE);
     if (!page.length) return;
-    yield page.map((row) => [row.id, safeCell(row.name ?? ""), row.zip ?? "", row.source, toIso(row.signed_at), toIso(row.verified_at)].map(csvCell).join(",") + "\r\n").join("");
+    // Names are typed by people: the CSV writer defuses formulas in them.
+    yield csvLines(page.map((row) => [row.id, row.name ?? "", row.zip ?? "", row.source, toIso(row.signed_at), toIso(row.verified_at)]));
     const last = page[page.length - 1];
     after = { signedAt: last.signed_at, id: last.id };
     if (page.length < EXPORT_PAGE) return;

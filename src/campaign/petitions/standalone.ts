@@ -47,8 +47,14 @@ export async function startPetitionSite(config: Config, options: { seed?: boolea
     outbox = startOutboxWorker(db, { smtpUrl: config.smtpUrl, from: config.emailFrom!, intervalMs: config.outboxIntervalMs, concurrency: config.outboxConcurrency, logger: logger.child({ component: "outbox" }) });
   }
   const petitions = startPetitions({ db, logger: logger.child({ component: "petitions" }) }, options.settings);
-  const site = createApp({ db, config, logger, demo: await hasDemoContent(db), secret: loadSecret(config.dataDir) });
-  let app: Hono<AppEnv> = site;
+  const demo = await hasDemoContent(db);
+  // Bound before the app is built, so port 0 becomes the real port the app's email links name.
+  let app: Hono<AppEnv> | undefined;
+  const server = await listen((request, env) => app!.fetch(request, env), config.port);
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : config.port;
+  const site = createApp({ db, config: { ...config, port }, logger, demo, secret: loadSecret(config.dataDir) });
+  app = site;
   if (!site.routes.some((route) => route.path === "/petitions/:id/sign")) {
     // Not wired into src/app.tsx yet: the counter must run before the site's CSRF check.
     site.route("/", petitionRoutes({ settings: options.settings }));
@@ -57,9 +63,6 @@ export async function startPetitionSite(config: Config, options: { seed?: boolea
     app.route("/", site);
     app.notFound((c) => site.fetch(c.req.raw, c.env));
   }
-  const server = await listen(app.fetch, config.port);
-  const address = server.address();
-  const port = typeof address === "object" && address ? address.port : config.port;
   logger.info({ url: `http://localhost:${port}`, storage: db.kind }, "serving (with petitions)");
   return {
     url: `http://localhost:${port}`,

@@ -30,10 +30,11 @@ export interface PetitionTestApp {
 /** Settings for tests: no waiting for batches to fill, generous defaults unless a test narrows them. */
 export const TEST_SETTINGS: Partial<PetitionSettings> = { batchDelayMs: 1, liveIntervalMs: 50, pageCacheMs: 0 };
 
-export async function createPetitionTestApp(options: { settings?: Partial<PetitionSettings>; db?: Db } = {}): Promise<PetitionTestApp> {
+/** `env` replaces the settings' environment (by default the public address http://oversight.test). */
+export async function createPetitionTestApp(options: { settings?: Partial<PetitionSettings>; db?: Db; env?: NodeJS.ProcessEnv } = {}): Promise<PetitionTestApp> {
   const db = options.db ?? (await openTestDb());
   const settings = { ...TEST_SETTINGS, ...options.settings };
-  const config = { ...loadConfig({ dataDir: "/nonexistent" }, { OVERSIGHT_PUBLIC_URL: "http://oversight.test" }), apiRateLimit: 100_000 };
+  const config = { ...loadConfig({ dataDir: "/nonexistent" }, options.env ?? { OVERSIGHT_PUBLIC_URL: "http://oversight.test" }), apiRateLimit: 100_000 };
   // Made first, so the routes (ours or src/app.tsx's) find these settings.
   const runtime = petitionRuntime(db, { settings });
   const site = createApp({ db, config, logger: createLogger("silent"), demo: false, secret: TEST_SECRET });

@@ -89,6 +89,16 @@ describe("evidence checks before anything is written", () => {
     refuses(() => checkFile(file("cut.jpg", cut)), 1, "cut.jpg", "damaged", /cannot be cleaned/);
   });
 
+  it("refuses an image whose header claims more than 50 megapixels, naming the file and its size", () => {
+    refuses(() => checkFile(file("huge.jpg", plainJpeg({ width: 65_535, height: 65_535 }))), 1, "huge.jpg", "too_many_pixels", /65535 × 65535 pixels \(4294\.8 megapixels\); the limit is 50 megapixels/);
+    refuses(() => checkFiles([file("ok.png", pngWithMetadata(), "image/png"), file("bomb.png", pngWithMetadata({ width: 100_000, height: 100_000 }), "image/png")]), 2, "bomb.png", "too_many_pixels", /100000 × 100000 pixels/);
+    assert.equal(new EvidenceError(1, "x", "too_many_pixels", "").status, 413);
+    // At the limit is accepted: 10,000 × 5,000 is exactly 50 megapixels.
+    assert.equal(checkFile(file("big.jpg", plainJpeg({ width: 10_000, height: 5_000 }))).detectedType, "image/jpeg");
+    assert.equal(checkFile(file("big.png", pngWithMetadata({ width: 5_000, height: 10_000 }), "image/png")).detectedType, "image/png");
+    refuses(() => checkFile(file("over.png", pngWithMetadata({ width: 5_000, height: 10_001 }), "image/png")), 1, "over.png", "too_many_pixels", /5000 × 10001 pixels/);
+  });
+
   it("trusts the content, not the declared type, and records both", () => {
     const checked = checkFile(file("holiday.jpg", pngWithMetadata(), "image/jpeg"));
     assert.equal(checked.detectedType, "image/png");

@@ -7,6 +7,12 @@ import { StripError, stripMetadata } from "./strip.js";
 export const MAX_FILE_BYTES = 20 * 1024 * 1024;
 /** Most files in one submission or upload. */
 export const MAX_FILES_PER_SUBMISSION = 5;
+/**
+ * Largest image, in pixels (50 megapixels: more than any phone camera takes). A small
+ * file can claim enormous dimensions, and whatever later decodes it (a viewer, a
+ * thumbnail) would need width × height × 4 bytes of memory.
+ */
+export const MAX_IMAGE_PIXELS = 50_000_000;
 
 /** One file as received: the name and type the sender's browser gave, and its bytes. */
 export interface EvidenceFile {
@@ -27,9 +33,9 @@ export interface CheckedEvidence extends EvidenceFile {
   stripped: boolean;
 }
 
-export type EvidenceProblem = "too_many" | "too_large" | "empty" | "type" | "damaged";
+export type EvidenceProblem = "too_many" | "too_large" | "too_many_pixels" | "empty" | "type" | "damaged";
 
-const STATUS: Record<EvidenceProblem, 400 | 413 | 415> = { too_many: 400, too_large: 413, empty: 400, type: 415, damaged: 400 };
+const STATUS: Record<EvidenceProblem, 400 | 413 | 415> = { too_many: 400, too_large: 413, too_many_pixels: 413, empty: 400, type: 415, damaged: 400 };
 
 /**
  * A refused evidence file, like the importers' RowError: it names the file (by
@@ -56,6 +62,7 @@ export function cleanFileName(name: string): string {
   return (base || "unnamed").slice(0, 255);
 }
 
+const megapixels = (n: number) => String(Math.round(n / 100_000) / 10);
 const megabytes = (n: number) => `${(n / 1024 / 1024).toFixed(n % (1024 * 1024) === 0 ? 0 : 1)} MB`;
 
 /** Refuses a submission with too many files or a file too large or empty, from sizes alone: before reading any bytes. */
@@ -86,6 +93,11 @@ export function checkFile(file: EvidenceFile, index = 1): CheckedEvidence {
     if (!(error instanceof StripError)) throw error;
     // An image we cannot clean is never shared uncleaned: it is refused, and the sender told why.
     throw new EvidenceError(index, name, "damaged", `the image looks damaged and cannot be cleaned of its location data (${error.message})`);
+  }
+  const pixels = result.dimensions ? result.dimensions.width * result.dimensions.height : 0;
+  if (pixels > MAX_IMAGE_PIXELS) {
+    const { width, height } = result.dimensions!;
+    throw new EvidenceError(index, name, "too_many_pixels", `the image is ${width} × ${height} pixels (${megapixels(pixels)} megapixels); the limit is ${megapixels(MAX_IMAGE_PIXELS)} megapixels`);
   }
   const sha256 = sha256Hex(file.bytes);
   const done: CheckedEvidence = {

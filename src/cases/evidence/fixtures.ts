@@ -94,19 +94,22 @@ const segment = (marker: number, payload: Uint8Array | number[] | string) => {
   return bytesOf([0xff, marker, ...u16be(body.length + 2)], body);
 };
 
-/** The image itself: 8×8 grey, every sample mid-grey. DQT, SOF0, two one-code Huffman tables, one scan. */
-function jpegImageSegments(): Bytes {
+/**
+ * The image itself: 8×8 grey, every sample mid-grey. DQT, SOF0, two one-code Huffman tables, one scan.
+ * `size` changes only what the frame header claims (a crafted file).
+ */
+function jpegImageSegments(size = { width: 8, height: 8 }): Bytes {
   const dqt = segment(0xdb, [0x00, ...new Array(64).fill(1)]);
-  const sof0 = segment(0xc0, [8, ...u16be(8), ...u16be(8), 1, 1, 0x11, 0]);
+  const sof0 = segment(0xc0, [8, ...u16be(size.height), ...u16be(size.width), 1, 1, 0x11, 0]);
   const oneCode = (tableClassAndId: number) => segment(0xc4, [tableClassAndId, 1, ...new Array(15).fill(0), 0x00]);
   const sos = segment(0xda, [1, 1, 0x00, 0, 63, 0]);
   // DC difference 0 (code "0"), then end-of-block (code "0"); padded with ones.
   return bytesOf(dqt, sof0, oneCode(0x00), oneCode(0x10), sos, [0x3f]);
 }
 
-/** A plain JPEG: SOI, JFIF, the image, EOI. */
-export function plainJpeg(): Bytes {
-  return bytesOf([0xff, 0xd8], segment(0xe0, bytesOf("JFIF\0", [1, 1, 0, 0, 1, 0, 1, 0, 0])), jpegImageSegments(), [0xff, 0xd9]);
+/** A plain JPEG: SOI, JFIF, the image, EOI; `size` is what its frame header claims. */
+export function plainJpeg(size?: { width: number; height: number }): Bytes {
+  return bytesOf([0xff, 0xd8], segment(0xe0, bytesOf("JFIF\0", [1, 1, 0, 0, 1, 0, 1, 0, 0])), jpegImageSegments(size), [0xff, 0xd9]);
 }
 
 /** The smallest well-formed ICC profile: a 128-byte header (grey display profile) and no tags. */
@@ -170,9 +173,12 @@ const chunk = (type: string, data: Uint8Array | number[] | string) => {
 /** The pixels of the test PNG: 2×2 RGB, red, green / blue, white. */
 export const PNG_PIXELS = [[255, 0, 0, 0, 255, 0], [0, 0, 255, 255, 255, 255]];
 
-/** A 2×2 RGB PNG with tEXt, zTXt, iTXt, eXIf (GPS), tIME, a private chunk and a trailer; gAMA and pHYs are kept. */
-export function pngWithMetadata(): Bytes {
-  const ihdr = chunk("IHDR", [...u32be(2), ...u32be(2), 8, 2, 0, 0, 0]);
+/**
+ * A 2×2 RGB PNG with tEXt, zTXt, iTXt, eXIf (GPS), tIME, a private chunk and a trailer; gAMA and pHYs are kept.
+ * `size` changes only what IHDR claims (a crafted file).
+ */
+export function pngWithMetadata(size = { width: 2, height: 2 }): Bytes {
+  const ihdr = chunk("IHDR", [...u32be(size.width), ...u32be(size.height), 8, 2, 0, 0, 0]);
   const raw = bytesOf(...PNG_PIXELS.map((row) => [0, ...row]));
   const idat = deflateSync(raw);
   const half = Math.floor(idat.length / 2);

@@ -10,7 +10,7 @@ import { HttpError } from "../../web/errors.js";
 import { cookieFrom, createTestApp, TEST_SECRET } from "../../web/test-app.js";
 import { submitComplaint } from "../service.js";
 import { sha256Hex } from "./check.js";
-import { CANARY, contains, html, jpegWithMetadata, jpegMarkers, pdf, pngWithMetadata, rationalBytes, type Bytes } from "./fixtures.js";
+import { CANARY, contains, html, jpegWithMetadata, jpegMarkers, pdf, plainJpeg, pngWithMetadata, rationalBytes, type Bytes } from "./fixtures.js";
 import { evidenceRoutes } from "./routes.js";
 import { custodyOf, evidenceForCase, storeEvidence } from "./store.js";
 import { EvidenceList } from "./views.js";
@@ -77,6 +77,7 @@ describe(`evidence routes (${testEngine})`, () => {
       assert.equal(response.headers.get("content-disposition"), `attachment; filename="evidence-${photo.sharedSha256.slice(0, 12)}.jpg"`);
       assert.equal(response.headers.get("x-content-type-options"), "nosniff");
       assert.equal(response.headers.get("cache-control"), "no-store");
+      assert.equal(response.headers.get("content-security-policy"), "default-src 'none'; sandbox", "the download's own policy, not the site's");
       const bytes = new Uint8Array(await response.arrayBuffer());
       assert.equal(sha256Hex(bytes), photo.sharedSha256);
       assert.notEqual(sha256Hex(bytes), photo.sha256, "never the original");
@@ -84,6 +85,14 @@ describe(`evidence routes (${testEngine})`, () => {
       assert.equal(contains(bytes, rationalBytes(CANARY.latitude)), false, "no GPS latitude");
       assert.doesNotThrow(() => jpegMarkers(bytes));
     }
+  });
+
+  it("keeps the sandbox policy on a download, while pages keep the site's", async () => {
+    const download = await get("admin", `/staff/cases/${caseId}/evidence/${document.id}?download=1`);
+    assert.equal(download.status, 200);
+    assert.equal(download.headers.get("content-security-policy"), "default-src 'none'; sandbox");
+    const page = await get("admin", "/");
+    assert.match(page.headers.get("content-security-policy") ?? "", /default-src 'self'.*script-src 'self'/);
   });
 
   it("records custody 'viewed', or 'exported' with ?download=1, for the user who took it", async () => {
@@ -135,6 +144,9 @@ describe(`evidence routes (${testEngine})`, () => {
     const bad = await upload("investigator", otherCaseId, [{ name: "fine.png", bytes: pngWithMetadata() }, { name: "fine.pdf", bytes: pdf() }, { name: "photo.jpg", bytes: html(), type: "image/jpeg" }]);
     assert.equal(bad.status, 415);
     assert.match(await bad.text(), /evidence file 3 \(&quot;photo.jpg&quot;\)|evidence file 3 \("photo.jpg"\)/);
+    const huge = await upload("investigator", otherCaseId, [{ name: "fine.pdf", bytes: pdf() }, { name: "claims-huge.jpg", bytes: plainJpeg({ width: 60_000, height: 60_000 }), type: "image/jpeg" }]);
+    assert.equal(huge.status, 413);
+    assert.match(await huge.text(), /evidence file 2 \((&quot;|")claims-huge\.jpg(&quot;|")\): the image is 60000 × 60000 pixels \(3600 megapixels\); the limit is 50 megapixels/);
     const tooMany = await upload("admin", otherCaseId, Array.from({ length: 6 }, (_, i) => ({ name: `p${i}.pdf`, bytes: pdf(`% ${i}\n`) })));
     assert.equal(tooMany.status, 400);
     for (const who of ["board_member", "organizer", "anonymous", "complainant"] as Who[]) {

@@ -41,6 +41,8 @@ export interface Stripped {
   removed: number;
   /** False when the type is kept as-is (PDF, MP4, MP3). */
   stripped: boolean;
+  /** An image's size as its header states it (JPEG's frame header, PNG's IHDR); absent for other types. */
+  dimensions?: { width: number; height: number };
 }
 
 /**
@@ -86,6 +88,7 @@ export function stripJpeg(input: Uint8Array): Stripped {
   let sawFrame = false;
   let sawScan = false;
   let orientation: number | null = null;
+  let dimensions: { width: number; height: number } | undefined;
   let at = 2;
   for (;;) {
     if (at >= input.length) {
@@ -125,7 +128,12 @@ export function stripJpeg(input: Uint8Array): Stripped {
       at = scanEnd;
       continue;
     }
-    if (isSof(marker)) sawFrame = true;
+    if (isSof(marker)) {
+      // Precision, then height and width, two bytes each.
+      if (payload.length < 5) throw new StripError(`bad JPEG: the frame header at byte ${at} is too short`);
+      if (!sawFrame) dimensions = { height: (payload[1] << 8) | payload[2], width: (payload[3] << 8) | payload[4] };
+      sawFrame = true;
+    }
     if (marker >= APP0 && marker <= APP15) {
       const kept = keepAppSegment(marker, payload);
       const ownOrientation = marker === APP1 ? exifOrientation(payload) : null;
@@ -145,7 +153,7 @@ export function stripJpeg(input: Uint8Array): Stripped {
     const afterJfif = out.length > 1 && out[1][1] === APP0 ? 2 : 1;
     out.splice(afterJfif, 0, orientationSegment(orientation));
   }
-  return { bytes: concat(out), removed, stripped: true };
+  return { bytes: concat(out), removed, stripped: true, dimensions };
 }
 
 /** Where the entropy-coded data after an SOS header ends: at the next marker that is not a restart or a stuffed zero. */
@@ -240,6 +248,7 @@ export function stripPng(input: Uint8Array): Stripped {
   let at = 8;
   let first = true;
   let sawData = false;
+  let dimensions: { width: number; height: number } | undefined;
   for (;;) {
     if (at + 12 > input.length) throw new StripError("the PNG ends before its IEND chunk");
     const length = readU32(input, at);
@@ -249,6 +258,7 @@ export function stripPng(input: Uint8Array): Stripped {
     if (!/^[A-Za-z]{4}$/.test(type)) throw new StripError(`bad PNG: chunk at byte ${at} has no valid type`);
     if (crc32(input.subarray(at + 4, at + 8 + length)) !== readU32(input, at + 8 + length)) throw new StripError(`bad PNG: the ${type} chunk at byte ${at} fails its CRC`);
     if (first && (type !== "IHDR" || length !== 13)) throw new StripError("bad PNG: it does not start with IHDR");
+    if (first) dimensions = { width: readU32(input, at + 8), height: readU32(input, at + 12) };
     first = false;
     if (type === "IDAT") sawData = true;
     const critical = type.charCodeAt(0) < 0x61; // upper-case first letter
@@ -261,7 +271,7 @@ export function stripPng(input: Uint8Array): Stripped {
       break;
     }
   }
-  return { bytes: concat(out), removed, stripped: true };
+  return { bytes: concat(out), removed, stripped: true, dimensions };
 }
 
 const readU32 = (bytes: Uint8Array, at: number) => ((bytes[at] << 24) | (bytes[at + 1] << 16) | (bytes[at + 2] << 8) | bytes[at + 3]) >>> 0;

@@ -59,7 +59,7 @@ describe(`public report routes: page, JSON and CSV agree, and no complainant lea
       assert.match(csv.headers.get("content-type") ?? "", /text\/csv/);
       assert.match(csv.headers.get("content-disposition") ?? "", new RegExp(`complaints-report-${period}\\.csv`));
       const csvText = await csv.text();
-      assert.equal(csvText.split("\n")[0], "period,section,group,key,value,suppressed");
+      assert.equal(csvText.split("\r\n")[0], "period,section,group,key,value,suppressed");
 
       const page = await get(`/reports/complaints?period=${period}&lang=en`);
       assert.equal(page.status, 200);

@@ -3,14 +3,14 @@ import { etag } from "hono/etag";
 import { authorize } from "../../auth/authorize.js";
 import { barChartSvg, type BarSeries } from "../../records/charts.js";
 import type { AppEnv } from "../../web/context.js";
-import { csvResponse } from "../../web/downloads.js";
+import { csvResponse } from "../../web/csv.js";
 import { badRequest } from "../../web/errors.js";
 import { renderPage } from "../../web/render.js";
 import { parseQuery } from "../../web/validate.js";
 import { reportTranslator, type ReportKey, type ReportTranslate } from "./i18n.js";
 import { availablePeriods, currentYear, parsePeriod, reportQuerySchema, type ReportPeriod } from "./period.js";
 import { firstYear } from "./repo.js";
-import { csvRows } from "./rows.js";
+import { figureRows } from "./rows.js";
 import { FINDING_COLUMNS, reportFigures, type ComplaintsReport, type KeyedFigure } from "./service.js";
 import { periodName, ReportPage, type ReportCharts } from "./views.js";
 
@@ -39,7 +39,8 @@ export function reportRoutes(options: { now?: () => Date } = {}): Hono<AppEnv> {
       throw error;
     }
   };
-  const csv = (c: Context<AppEnv>, report: ComplaintsReport) => csvResponse(c, `complaints-report-${report.period.label}`, csvRows(report));
+  // District and penalty names are typed by people: the CSV writer defuses formulas in them.
+  const csv = (c: Context<AppEnv>, report: ComplaintsReport) => csvResponse(c, `complaints-report-${report.period.label}`, figureRows(report).map((row) => ({ ...row })));
 
   app.get("/api/v1/reports/complaints", async (c) => {
     const { report, format } = await load(c);

@@ -54,10 +54,3 @@ export function figureRows(report: ComplaintsReport): FigureRow[] {
   return rows;
 }
 
-/** Text a spreadsheet would run as a formula gets a leading apostrophe (district and penalty names are typed by people). */
-export const safeCell = (text: string) => (/^[=+\-@\t\r]/.test(text) ? `'${text}` : text);
-
-/** The CSV's rows: the same figures, with text cells made safe for spreadsheets. */
-export function csvRows(report: ComplaintsReport): Record<string, unknown>[] {
-  return figureRows(report).map((row) => ({ ...row, group: safeCell(row.group), key: safeCell(row.key) }));
-}

@@ -4,15 +4,16 @@ import type { Db } from "../../db/db.js";
 import { HttpError } from "../../web/errors.js";
 import { refreshDerivedFor } from "../derived-repo.js";
 import * as repo from "./admin-repo.js";
+import { textInput } from "../../web/validate.js";
 
 export const mergeSchema = z.object({
   into: z.string().uuid("must be the id of the person to merge into"),
-  reason: z.string().trim().min(3, "say why, for the audit log").max(1000),
+  reason: textInput().trim().min(3, "say why, for the audit log").max(1000),
 });
 
 export const splitSchema = z.object({
   mentions: z.array(z.string().uuid()).min(1, "choose at least one source mention to split off"),
-  reason: z.string().trim().min(3, "say why, for the audit log").max(1000),
+  reason: textInput().trim().min(3, "say why, for the audit log").max(1000),
 });
 
 const conflict = (detail: string) => new HttpError(409, "error.badRequest", detail);

@@ -1,8 +1,8 @@
 import { writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { setImmediate } from "node:timers/promises";
-import { stringify } from "csv-stringify/sync";
 import { appendAudit } from "../../audit/service.js";
+import { csvLines } from "../../web/csv.js";
 import { refreshDerived } from "../derived-repo.js";
 import type { Db } from "../../db/db.js";
 import { ImportError, RowError } from "./errors.js";
@@ -174,10 +174,11 @@ function dedupe(sources: SourceFile[]): SourceFile[] {
 async function writeRejects(report: ImportReport, rejects: Map<string, Reject[]>, fallbackDir: string): Promise<void> {
   for (const [path, rows] of rejects) {
     const columns = [...new Set(rows.flatMap((row) => (row.record ? Object.keys(row.record) : [])))];
-    const body = stringify([
+    // The user's own rows, to fix and import again: written as they came, formulas and all.
+    const body = csvLines([
       ["line", "reason", ...columns],
       ...rows.map((row) => [row.line, row.reason, ...columns.map((column) => row.record?.[column] ?? "")]),
-    ]);
+    ], { formulas: "keep" });
     const target = await writeBeside(path, body, fallbackDir);
     const file = report.files.find((entry) => entry.file === basename(path));
     if (file) file.rejectsFile = target;
