@@ -11,7 +11,6 @@ import { reportRoutes } from "./cases/reports/routes.js";
 import { staffRoutes } from "./cases/staff-routes.js";
 import { evidenceRoutes } from "./cases/evidence/routes.js";
 import { MAX_INTAKE_BYTES } from "./cases/routes.js";
-import { bodyLimit } from "hono/body-limit";
 import { authRoutes } from "./auth/routes.js";
 import { actorForToken } from "./auth/service.js";
 import { recordsRoutes } from "./records/routes.js";
@@ -22,6 +21,7 @@ import { pickLanguage, translator } from "./web/i18n/index.js";
 import { renderPage } from "./web/render.js";
 import { cacheControl, clientAddress, csrfProtection, rateLimit, securityHeaders, SESSION_COOKIE } from "./web/security.js";
 import { staticRoutes } from "./web/static.js";
+import { readBodies } from "./web/body.js";
 import { siteRoutes } from "./web/routes.js";
 
 /** Builds the whole application; server.ts gives it a port, tests call app.request(). */
@@ -43,12 +43,13 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   });
   app.use("*", cacheControl());
   app.route("/", staticRoutes());
-  // Before the session (bodyLimit may replace the request, and sessions are keyed by it) and before
-  // the CSRF check, which reads the whole body: a form is refused past five 20 MB files and the fields.
-  const tooLarge = bodyLimit({ maxSize: MAX_INTAKE_BYTES, onError: (c) => answerError(c as Context<AppEnv>, new HttpError(413, "error.badRequest", `the request is larger than ${MAX_INTAKE_BYTES} bytes`)) });
-  app.use("/complaints/new", tooLarge);
-  app.use("/staff/cases/*", tooLarge);
-  app.use("/petitions/*", bodyLimit({ maxSize: MAX_PETITION_REQUEST_BYTES, onError: (c) => answerError(c as Context<AppEnv>, new HttpError(413, "error.badRequest", `the request is larger than ${MAX_PETITION_REQUEST_BYTES} bytes`)) }));
+  // Every body is read once, here, against its route's limit (declared sizes refused before a byte is
+  // read), before the session and the CSRF check that reads the form.
+  app.use("*", readBodies([
+    { path: "/complaints/new", maxBytes: MAX_INTAKE_BYTES },
+    { path: "/staff/cases/", maxBytes: MAX_INTAKE_BYTES },
+    { path: "/petitions/", maxBytes: MAX_PETITION_REQUEST_BYTES },
+  ]));
   app.use("*", loadSession(deps, sessionSecrets));
   app.use("/api/*", rateLimit(deps.config.apiRateLimit, clientAddress));
   app.use("/petitions/*", petitionAbuseCounter());

@@ -20,6 +20,12 @@ export const configSchema = z.object({
   /** Where deadline reminders for the office go. */
   officeEmail: z.string().email().optional(),
   /** The site's public address, the base of every link in an email (see `emailLinkBase`). */
+  /**
+   * Addresses of the reverse proxies in front of the site. Only a request from one of them has its
+   * X-Forwarded-For read (rightmost address not itself a proxy); from anyone else the header is ignored,
+   * so a client cannot choose the address its rate limits and login throttling are counted against.
+   */
+  trustedProxies: z.array(z.union([z.ipv4(), z.ipv6()], { message: "must be an IP address" })),
   publicUrl: z.string().url().regex(/^https?:\/\//, "must start with http:// or https://").transform((url) => url.replace(/\/+$/, "")).optional(),
   /** NODE_ENV=production: settings a demo can do without are required. */
   production: z.boolean(),
@@ -52,6 +58,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     outboxConcurrency: env.OUTBOX_CONCURRENCY ?? 8,
     officeEmail: env.OFFICE_EMAIL || undefined,
     publicUrl: env.OVERSIGHT_PUBLIC_URL || undefined,
+    trustedProxies: (env.OVERSIGHT_TRUSTED_PROXIES ?? "").split(",").map((address) => address.trim()).filter(Boolean),
     production: env.NODE_ENV === "production",
   });
   if (!parsed.success) {

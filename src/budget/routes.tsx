@@ -11,7 +11,7 @@ import type { AppEnv } from "../web/context.js";
 import { describeIssues, notFound } from "../web/errors.js";
 import { linkBase } from "../web/link-base.js";
 import { renderPage } from "../web/render.js";
-import { rateLimit } from "../web/security.js";
+import { clientAddress, rateLimit } from "../web/security.js";
 import { parseParam } from "../web/validate.js";
 import { actorName, authorizeBudget, canBudget } from "./access.js";
 import * as city from "./city-service.js";
@@ -42,11 +42,6 @@ const text = (body: Body, key: string) => {
   return typeof value === "string" ? value : Array.isArray(value) && typeof value[0] === "string" ? value[0] : "";
 };
 const texts = (body: Body) => Object.fromEntries(Object.keys(body).filter((key) => key !== "_csrf" && key !== "token" && key !== "code").map((key) => [key, text(body, key)])) as Record<string, string>;
-
-function clientAddress(c: Context): string {
-  const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
-  return incoming?.socket?.remoteAddress ?? "local";
-}
 
 const MONEY_PARAMS = ["total", "budget", "over"];
 

@@ -116,8 +116,24 @@ export function rateLimit(perMinute: number, clientKey: (c: Context) => string):
   };
 }
 
-/** The client's socket address, the key for per-address limits ("local" under app.request in tests). */
+/**
+ * The client's address, the key for per-address limits ("local" under app.request in tests). Behind a
+ * proxy named in OVERSIGHT_TRUSTED_PROXIES, the rightmost X-Forwarded-For address that is not itself a
+ * trusted proxy; a forwarded header from anyone else is ignored.
+ */
 export function clientAddress(c: Context): string {
   const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
-  return incoming?.socket?.remoteAddress ?? "local";
+  const socket = normalize(incoming?.socket?.remoteAddress ?? "local");
+  const trusted = (c.get("deps") as AppEnv["Variables"]["deps"] | undefined)?.config.trustedProxies ?? [];
+  if (!trusted.includes(socket)) return socket;
+  const forwarded = (c.req.header("x-forwarded-for") ?? "").split(",").map((hop) => normalize(hop.trim())).filter(Boolean);
+  for (let i = forwarded.length - 1; i >= 0; i--) {
+    if (!trusted.includes(forwarded[i])) return forwarded[i];
+  }
+  return socket;
+}
+
+/** "::ffff:10.0.0.1" (an IPv4 client on a dual-stack socket) is the same client as "10.0.0.1". */
+function normalize(address: string): string {
+  return address.startsWith("::ffff:") && address.includes(".") ? address.slice(7) : address;
 }

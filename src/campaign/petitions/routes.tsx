@@ -33,6 +33,7 @@ import { formatDate, type Lang } from "./views/parts.js";
 import { PetitionPage, type SignFormState } from "./views/petition.js";
 import { ConfirmedView, ConfirmView, LinkProblemView, RefusedView, SignedView } from "./views/results.js";
 import type { MailParts } from "./writes.js";
+import { clientAddress } from "../../web/security.js";
 
 const ASSETS: Record<string, { type: string; body: Buffer }> = {
   "petitions.css": { type: "text/css; charset=utf-8", body: readFileSync(new URL("./assets/petitions.css", import.meta.url)) },
@@ -50,10 +51,6 @@ export interface PetitionRoutesOptions {
 
 type C = Context<AppEnv>;
 
-/** The client's address as the socket saw it (behind a proxy, the proxy's; see README). */
-export function remoteAddress(c: Context): string {
-  return (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress ?? "local";
-}
 
 const langOf = (c: C) => (c.get("lang") === "es" ? "es" : "en") as Lang;
 const tr = (c: C) => petitionsTranslator(langOf(c));
@@ -179,7 +176,7 @@ export function petitionRoutes(options: PetitionRoutesOptions = {}): Hono<AppEnv
     if (state === "upcoming") return refuse(null, 409, t("petitions.error.notOpen", { date: formatDate(p.opens_at, lang) }));
     if (state === "closed") return refuse(null, 409, t("petitions.error.closed", { date: formatDate(p.closes_at!, lang) }));
 
-    const client = clientNetwork(remoteAddress(c));
+    const client = clientNetwork(clientAddress(c));
     const verdict = runtime.limits.check(p.id, client);
     if (!verdict.ok) {
       c.header("Retry-After", String(verdict.retryAfter));
@@ -268,7 +265,7 @@ export function petitionRoutes(options: PetitionRoutesOptions = {}): Hono<AppEnv
     const send = (count: { verified: number; pending: number }) => {
       stream?.writeSSE({ event: "count", data: JSON.stringify({ ...count, goal: Number(p.goal) }) }).catch(finish);
     };
-    const unwatch = runtime.live.watch(p.id, clientNetwork(remoteAddress(c)).address, runtime.settings.streamsPerAddress, { push: send, end: () => finish() });
+    const unwatch = runtime.live.watch(p.id, clientNetwork(clientAddress(c)).address, runtime.settings.streamsPerAddress, { push: send, end: () => finish() });
     if (!unwatch) throw new HttpError(429, "error.rateLimited", tr(c)("petitions.error.streams"));
     return streamSSE(c, async (sse) => {
       stream = sse;

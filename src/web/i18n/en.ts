@@ -55,6 +55,7 @@ export const en = {
   "error.notFound": "We could not find that page.",
   "error.forbidden": "You do not have permission to do that.",
   "error.badRequest": "The request could not be read: {detail}",
+  "error.tooLarge": "This is more than the site accepts in one request ({detail}). Send less, or fewer or smaller files.",
   "error.csrf": "This form has expired. Go back, reload the page and try again.",
   "error.rateLimited": "Too many requests. Please wait a minute and try again.",
   "error.server": "An unexpected error happened. It has been logged without any personal information.",

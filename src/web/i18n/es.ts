@@ -56,6 +56,7 @@ export const es: Record<MessageKey, string> = {
   "error.notFound": "No encontramos esa página.",
   "error.forbidden": "No tiene permiso para hacer eso.",
   "error.badRequest": "No se pudo leer la solicitud: {detail}",
+  "error.tooLarge": "Esto es más de lo que el sitio acepta en una sola solicitud ({detail}). Envíe menos, o menos archivos o más pequeños.",
   "error.csrf": "Este formulario caducó. Regrese, recargue la página e inténtelo de nuevo.",
   "error.rateLimited": "Demasiadas solicitudes. Espere un minuto e inténtelo de nuevo.",
   "error.server": "Ocurrió un error inesperado. Se registró sin ningún dato personal.",
