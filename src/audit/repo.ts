@@ -53,10 +53,14 @@ export async function insertEntries(tx: Queryable, rows: AuditRow[], state: Audi
   await tx.query("UPDATE audit_state SET size = $1, frontier = $2 WHERE id", [state.size, JSON.stringify(state.frontier)]);
 }
 
-/** Entries in order from `fromSeq`, a page at a time, so verification runs in constant memory. */
+/**
+ * Entries in order from `fromSeq`, a page at a time, so verification runs in constant memory.
+ * `at` comes back as UTC with microseconds (`2026-01-02T03:04:05.123000Z`) whatever the
+ * session's time zone, so it can be compared exactly with the hashed entry's `at`.
+ */
 export async function readEntries(tx: Queryable, fromSeq: number, limit: number): Promise<AuditRow[]> {
   const rows = await tx.query<AuditRow>(
-    `SELECT seq, at, actor, action, entity, entity_id, entry, leaf_hash, tree_root
+    `SELECT seq, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at, actor, action, entity, entity_id, entry, leaf_hash, tree_root
        FROM audit_log WHERE seq >= $1 ORDER BY seq LIMIT $2`,
     [fromSeq, limit],
   );

@@ -63,6 +63,31 @@ describe(`audit log (${testEngine})`, () => {
     }
   });
 
+  it("names an entry when any column that repeats a hashed field is edited, the time included", async () => {
+    const edits = [
+      "at = at + interval '1 microsecond'",
+      "at = at - interval '1 day'",
+      "actor = 'someone-else'",
+      "action = 'delete'",
+      "entity = 'other'",
+      "entity_id = 'forged'",
+    ];
+    for (const edit of edits) {
+      const fresh = await openTestDb();
+      try {
+        for (let i = 0; i < 4; i += 1) await fresh.transaction((tx) => appendAudit(tx, { actor: "t", action: "a", entity: "e", entityId: String(i) }));
+        assert.equal((await verifyAuditLog(fresh)).ok, true);
+        await fresh.exec("ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change");
+        await fresh.query(`UPDATE audit_log SET ${edit} WHERE seq = 2`);
+        const result = await verifyAuditLog(fresh);
+        assert.equal(result.ok === false && result.badSeq, 2, edit);
+        assert.match(result.ok === false ? result.reason : "", /columns differ/, edit);
+      } finally {
+        await fresh.close();
+      }
+    }
+  });
+
   it("writes a group exactly as one append per event would", async () => {
     const events = Array.from({ length: 7 }, (_, i) => ({ actor: "test", action: "group", entity: "thing", entityId: i % 2 ? String(i) : null, data: { i } }));
     const at = new Date("2026-01-02T03:04:05.000Z");

@@ -125,9 +125,11 @@ function checkEntry(row: repo.AuditRow, expectedSeq: number, tree: CompactRange)
   } catch {
     return { seq: row.seq, reason: `entry ${row.seq} is not valid JSON` };
   }
+  // Every column that repeats a hashed field must equal it: otherwise a reader of
+  // the columns (the pages, a query) would see something the hash never vouched for.
   const columnsMatch =
-    parsed.seq === row.seq && parsed.actor === row.actor && parsed.action === row.action &&
-    parsed.entity === row.entity && (parsed.entityId ?? null) === row.entity_id;
+    parsed.seq === row.seq && microsecondInstant(parsed.at) === row.at && parsed.actor === row.actor &&
+    parsed.action === row.action && parsed.entity === row.entity && (parsed.entityId ?? null) === row.entity_id;
   if (!columnsMatch) return { seq: row.seq, reason: `entry ${row.seq}: its columns differ from the hashed entry` };
   const leaf = hashLeaf(Buffer.from(row.entry, "utf8"));
   if (!leaf.equals(Buffer.from(row.leaf_hash))) {
@@ -139,6 +141,11 @@ function checkEntry(row: repo.AuditRow, expectedSeq: number, tree: CompactRange)
     return { seq: row.seq, reason: `entry ${row.seq}: the tree root after it does not match` };
   }
   return null;
+}
+
+/** The hashed `at` (a JavaScript ISO instant, milliseconds) in the form readEntries gives the column. */
+function microsecondInstant(at: unknown): string | null {
+  return typeof at === "string" && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(at) ? `${at.slice(0, -1)}000Z` : null;
 }
 
 export async function currentTreeHead(db: Queryable): Promise<{ size: number; root: string }> {
