@@ -6,6 +6,7 @@ import type { Db } from "./db/db.js";
 import { migrate } from "./db/migrate.js";
 import { createLogger } from "./logger.js";
 import { loadSecret } from "./secret.js";
+import { loadAuditKey } from "./audit/signing-key.js";
 import { seedKansasCity } from "./campaign/service.js";
 import { seedBudgetDemo, seedKansasCityBudget } from "./budget/seed.js";
 import { startPetitions } from "./campaign/petitions/runtime.js";
@@ -36,6 +37,7 @@ export async function startServer(config: Config, options: { demo: boolean }): P
   }
   // The Kansas City facts are real public content, not demo rows; adding them twice adds nothing.
   const secret = loadSecret(config.dataDir);
+  const auditKey = loadAuditKey(config.dataDir);
   if (options.demo) {
     await seedKansasCity(db);
     await seedKansasCityBudget(db);
@@ -49,7 +51,7 @@ export async function startServer(config: Config, options: { demo: boolean }): P
     outbox = startOutboxWorker(db, { smtpUrl: config.smtpUrl, from: config.emailFrom!, intervalMs: config.outboxIntervalMs, concurrency: config.outboxConcurrency, logger: logger.child({ component: "outbox" }) });
   }
   const petitions = startPetitions({ db, logger: logger.child({ component: "petitions" }) });
-  const app = createApp({ db, config, logger, demo, secret });
+  const app = createApp({ db, config, logger, demo, secret, auditKey });
   const server = await listen(app.fetch, config.port);
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.port;

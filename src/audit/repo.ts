@@ -78,3 +78,9 @@ export async function readLeafHashes(tx: Queryable, size: number): Promise<Uint8
   );
   return rows.map((row) => row.leaf_hash);
 }
+
+/** The position of the entry with this leaf hash, if the log holds one. */
+export async function findSeqByLeafHash(tx: Queryable, leafHashHex: string): Promise<number | undefined> {
+  const [row] = await tx.query<{ seq: number }>("SELECT seq FROM audit_log WHERE leaf_hash = decode($1, 'hex') ORDER BY seq LIMIT 1", [leafHashHex]);
+  return row ? Number(row.seq) : undefined;
+}

@@ -1,6 +1,10 @@
+import type { KeyObject } from "node:crypto";
 import type { Db, Queryable } from "../db/db.js";
-import { CompactRange, hashLeaf } from "./merkle.js";
+import { badRequest, notFound } from "../web/errors.js";
+import { CompactRange, consistencyProof, emptyRoot, hashLeaf, inclusionProof, rootFromLeafHashes, verifyConsistency } from "./merkle.js";
 import * as repo from "./repo.js";
+import type { AuditKey } from "./signing-key.js";
+import { checkSignedTreeHead, EMPTY_LOG_TIMESTAMP, signTreeHead, type SignedTreeHead, type TreeHead } from "./tree-head.js";
 
 /** What a service records about one write. `data` must never hold complainant identity. */
 export interface AuditEvent {
@@ -151,6 +155,111 @@ function microsecondInstant(at: unknown): string | null {
 export async function currentTreeHead(db: Queryable): Promise<{ size: number; root: string }> {
   const state = await repo.readState(db);
   return { size: state.size, root: toHex(CompactRange.fromFrontier(state.size, state.frontier.map(fromHex)).root()) };
+}
+
+/**
+ * The tree head when the log had `size` entries: the running root stored with
+ * entry size-1 and that entry's hashed time. The same size always gives the
+ * same head, and so (Ed25519 being deterministic) the same signature.
+ */
+export async function treeHeadAt(db: Queryable, size: number): Promise<TreeHead> {
+  if (size === 0) return { size, root: toHex(emptyRoot()), timestamp: EMPTY_LOG_TIMESTAMP };
+  const last = await repo.readEntry(db, size - 1);
+  if (!last) throw new RangeError(`the log has no entry ${size - 1}`);
+  return { size, root: toHex(last.tree_root), timestamp: String(JSON.parse(last.entry).at) };
+}
+
+/** The log's current tree head, signed with the audit key. */
+export async function signedTreeHead(db: Queryable, key: AuditKey): Promise<SignedTreeHead> {
+  const { size } = await repo.readState(db);
+  return signTreeHead(key, await treeHeadAt(db, size));
+}
+
+export interface InclusionAnswer {
+  leafIndex: number;
+  treeSize: number;
+  leafHash: string;
+  /** RFC 6962 audit path: sibling hashes (hex) from the leaf upwards. */
+  auditPath: string[];
+}
+
+/**
+ * RFC 6962/9162 inclusion proof for the entry at `seq` (or with leaf hash
+ * `leafHash`) in the tree of `size` entries (default: the current size).
+ * Refuses, naming the parameter, a position or size the log does not have.
+ */
+export async function inclusionProofFor(db: Queryable, query: { seq?: number; leafHash?: string; size?: number }): Promise<InclusionAnswer> {
+  const current = (await repo.readState(db)).size;
+  const size = query.size ?? current;
+  if (size < 1 || size > current) throw badRequest(`size: must be between 1 and the log's size, ${current}`);
+  let seq = query.seq;
+  if (seq === undefined) {
+    if (query.leafHash === undefined) throw badRequest("seq: give the entry's position (seq) or its leaf hash (hash)");
+    seq = await repo.findSeqByLeafHash(db, query.leafHash);
+    if (seq === undefined) throw notFound();
+  }
+  if (seq >= size) throw badRequest(`seq: must be less than size (${size})`);
+  const leaves = await repo.readLeafHashes(db, size);
+  return { leafIndex: seq, treeSize: size, leafHash: toHex(leaves[seq]), auditPath: inclusionProof(leaves, seq).map(toHex) };
+}
+
+export interface ConsistencyAnswer {
+  first: number;
+  second: number;
+  /** RFC 6962 consistency proof: node hashes (hex). */
+  consistency: string[];
+}
+
+/** RFC 6962/9162 consistency proof between the tree of `first` entries and the tree of `second`. */
+export async function consistencyProofFor(db: Queryable, first: number, second: number): Promise<ConsistencyAnswer> {
+  const current = (await repo.readState(db)).size;
+  if (second < 1 || second > current) throw badRequest(`second: must be between 1 and the log's size, ${current}`);
+  if (first < 1 || first > second) throw badRequest(`first: must be between 1 and second (${second})`);
+  const leaves = await repo.readLeafHashes(db, second);
+  return { first, second, consistency: consistencyProof(leaves, first).map(toHex) };
+}
+
+export type AgainstResult =
+  | { ok: true; savedSize: number; size: number; root: string }
+  | { ok: false; reason: string };
+
+/**
+ * Checks that the log still vouches for a head saved earlier: the head's
+ * signature under `publicKey`, every entry as verifyAuditLog checks it, then a
+ * consistency proof from the saved size to the current size over leaf hashes
+ * recomputed from the stored entry text. A truncated log (fewer entries than
+ * the saved head) and a rewritten past (even with every hash recomputed) fail.
+ */
+export async function verifyAgainstHead(db: Db, saved: unknown, publicKey: KeyObject): Promise<AgainstResult> {
+  const check = checkSignedTreeHead(saved, publicKey);
+  if (!check.ok) return check;
+  const head = check.head;
+  const log = await verifyAuditLog(db);
+  if (!log.ok) return { ok: false, reason: `entry ${log.badSeq}: ${log.reason}` };
+  if (log.size < head.size) {
+    return { ok: false, reason: `the log holds ${log.size} entries but the saved head vouched for ${head.size}: entries were removed` };
+  }
+  const leaves = await recomputedLeaves(db, log.size);
+  const root = rootFromLeafHashes(leaves);
+  const extends_ =
+    head.size === 0
+      ? head.root === toHex(emptyRoot())
+      : verifyConsistency(head.size, log.size, fromHex(head.root), root, consistencyProof(leaves, head.size));
+  if (!extends_) {
+    return { ok: false, reason: `the log does not extend the saved head of ${head.size} entries (root ${head.root}): its first ${head.size} entries were changed` };
+  }
+  return { ok: true, savedSize: head.size, size: log.size, root: toHex(root) };
+}
+
+/** Leaf hashes computed from the entry text, never read from the leaf_hash column. */
+async function recomputedLeaves(db: Queryable, size: number): Promise<Buffer[]> {
+  const leaves: Buffer[] = [];
+  while (leaves.length < size) {
+    const page = await repo.readEntries(db, leaves.length, Math.min(VERIFY_PAGE, size - leaves.length));
+    if (page.length === 0) break;
+    for (const row of page) leaves.push(hashLeaf(Buffer.from(row.entry, "utf8")));
+  }
+  return leaves;
 }
 
 const toHex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
