@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
-import { signedTreeHead, verifyAgainstHead, verifyAuditLog } from "../audit/service.js";
+import { recordUnvouchedRows, signedTreeHead, verifyAgainstHead, verifyAuditLog, verifyRows } from "../audit/service.js";
 import { loadAuditKey, parsePublicKey } from "../audit/signing-key.js";
 import { DATA_DIR_HELP, openDatabase } from "./shared.js";
 
@@ -8,7 +8,11 @@ interface VerifyOptions {
   dataDir?: string;
   against?: string;
   publicKey?: string;
+  rows?: boolean;
 }
+
+/** Problem rows listed in full; the rest are counted. */
+const ROWS_SHOWN = 20;
 
 export function auditCommand(): Command {
   const audit = new Command("audit").description("the tamper-evident audit log");
@@ -18,6 +22,7 @@ export function auditCommand(): Command {
     .option("--data-dir <dir>", DATA_DIR_HELP)
     .option("--against <file>", "a signed tree head saved earlier (oversight audit head): check its signature and that the log still extends it")
     .option("--public-key <file>", "the public key to check --against with (PEM or raw base64); default: this installation's audit key")
+    .option("--rows", "also find every case row whose content no audit entry explains (a change made outside the application)")
     .action(async (options: VerifyOptions) => {
       // Read the saved head before opening the database: a missing or unreadable file changes nothing.
       const saved = options.against === undefined ? undefined : readJson(options.against);
@@ -25,22 +30,46 @@ export function auditCommand(): Command {
       try {
         if (saved === undefined) {
           const result = await verifyAuditLog(db);
-          if (result.ok) {
-            console.log(`audit log verified: ${result.size} entries, root ${result.root}`);
-          } else {
+          if (!result.ok) {
             console.error(`audit log FAILED at entry ${result.badSeq}: ${result.reason}`);
             process.exitCode = 1;
+            return;
           }
-          return;
-        }
-        const publicKey = options.publicKey === undefined ? loadAuditKey(config.dataDir).publicKey : readPublicKey(options.publicKey);
-        const result = await verifyAgainstHead(db, saved, publicKey);
-        if (result.ok) {
-          console.log(`audit log verified: ${result.size} entries, root ${result.root}; it extends the saved head of ${result.savedSize} entries`);
+          console.log(`audit log verified: ${result.size} entries, root ${result.root}`);
         } else {
-          console.error(`audit log FAILED against ${options.against}: ${result.reason}`);
-          process.exitCode = 1;
+          const publicKey = options.publicKey === undefined ? loadAuditKey(config.dataDir).publicKey : readPublicKey(options.publicKey);
+          const result = await verifyAgainstHead(db, saved, publicKey);
+          if (!result.ok) {
+            console.error(`audit log FAILED against ${options.against}: ${result.reason}`);
+            process.exitCode = 1;
+            return;
+          }
+          console.log(`audit log verified: ${result.size} entries, root ${result.root}; it extends the saved head of ${result.savedSize} entries`);
         }
+        if (options.rows) {
+          const rows = await verifyRows(db);
+          if (rows.ok) {
+            console.log(`rows verified: every one of ${rows.rows} case rows matches its latest audit entry`);
+          } else {
+            const problems = rows.problems.slice(0, ROWS_SHOWN).map((p) => `  ${p.table} ${p.id}: ${p.reason}`);
+            const more = rows.problems.length > ROWS_SHOWN ? [`  … and ${rows.problems.length - ROWS_SHOWN} more`] : [];
+            console.error([`rows FAILED: ${rows.logProblem ?? `${rows.problems.length} of ${rows.rows} rows are not explained by the audit log`}`, ...problems, ...more].join("\n"));
+            process.exitCode = 1;
+          }
+        }
+      } finally {
+        await db.close();
+      }
+    });
+  audit
+    .command("record-rows")
+    .description("record in the log the case rows no entry covers yet (rows written before row hashes existed); changed rows are left for a person to examine")
+    .option("--data-dir <dir>", DATA_DIR_HELP)
+    .action(async (options: { dataDir?: string }) => {
+      const { db } = await openDatabase(options);
+      try {
+        const recorded = await recordUnvouchedRows(db, "system:cli");
+        console.log(`recorded ${recorded} rows in the audit log`);
       } finally {
         await db.close();
       }
