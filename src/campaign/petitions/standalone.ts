@@ -22,6 +22,7 @@ import { createLogger } from "../../logger.js";
 import { startOutboxWorker, type OutboxWorker } from "../../outbox/index.js";
 import { hasDemoContent, loadDemo } from "../../records/demo.js";
 import { isEmpty } from "../../records/service.js";
+import { loadAuditKey } from "../../audit/signing-key.js";
 import { loadSecret } from "../../secret.js";
 import type { AppEnv } from "../../web/context.js";
 import type { PetitionSettings } from "./config.js";
@@ -47,7 +48,7 @@ export async function startPetitionSite(config: Config, options: { seed?: boolea
     outbox = startOutboxWorker(db, { smtpUrl: config.smtpUrl, from: config.emailFrom!, intervalMs: config.outboxIntervalMs, concurrency: config.outboxConcurrency, logger: logger.child({ component: "outbox" }) });
   }
   const petitions = startPetitions({ db, logger: logger.child({ component: "petitions" }) }, options.settings);
-  const site = createApp({ db, config, logger, demo: await hasDemoContent(db), secret: loadSecret(config.dataDir) });
+  const site = createApp({ db, config, logger, demo: await hasDemoContent(db), secret: loadSecret(config.dataDir), auditKey: loadAuditKey(config.dataDir) });
   let app: Hono<AppEnv> = site;
   if (!site.routes.some((route) => route.path === "/petitions/:id/sign")) {
     // Not wired into src/app.tsx yet: the counter must run before the site's CSRF check.
