@@ -127,5 +127,7 @@ describe(`the audit API (${testEngine})`, () => {
     for (const p of ["/api/v1/audit/tree-head", "/api/v1/audit/public-key", "/api/v1/audit/proof/inclusion", "/api/v1/audit/proof/consistency"]) {
       assert.ok(body.paths[p]?.get, p);
     }
+    assert.match(body.paths["/api/v1/audit/tree-head"].get.summary, /signed tree head/);
+    assert.deepEqual(body.paths["/api/v1/audit/proof/consistency"].get.parameters.map((p: { name: string }) => p.name), ["first", "second"]);
   });
 });
