@@ -6,6 +6,7 @@ import type { Db } from "./db/db.js";
 import { migrate } from "./db/migrate.js";
 import { createLogger } from "./logger.js";
 import { loadSecret } from "./secret.js";
+import { loadAuditKey } from "./audit/signing-key.js";
 import { seedKansasCity } from "./campaign/service.js";
 import { seedBudgetDemo, seedKansasCityBudget } from "./budget/seed.js";
 import { startPetitions } from "./campaign/petitions/runtime.js";
@@ -28,10 +29,12 @@ export interface RunningServer {
 export async function startServer(config: Config, options: { demo: boolean }): Promise<RunningServer> {
   const logger = createLogger(config.logLevel);
   const db = await connect({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
-  // Read (and check) the key before anything is written: a damaged key stops the start with the database untouched.
+  // Read (and check) the keys before anything is written: a damaged key stops the start with the database untouched.
   let secret: Buffer;
+  let auditKey: ReturnType<typeof loadAuditKey>;
   try {
     secret = loadSecret(config.dataDir);
+    auditKey = loadAuditKey(config.dataDir);
   } catch (error) {
     await db.close();
     throw error;
@@ -62,7 +65,7 @@ export async function startServer(config: Config, options: { demo: boolean }): P
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
   const listening = { ...config, port };
-  app = createApp({ db, config: listening, logger, demo, secret });
+  app = createApp({ db, config: listening, logger, demo, secret, auditKey });
   const url = `http://localhost:${port}`;
   const reminders = config.officeEmail ? startReminderJob(db, { to: config.officeEmail, linkBase: emailLinkBase(listening), intervalMs: 60 * 60_000, logger }) : undefined;
   logger.info({ url, storage: db.kind }, "serving");

@@ -12,7 +12,8 @@ import type { Db } from "../src/db/db.js";
 import { openTestDb, testEngine } from "../src/db/test-db.js";
 import { exportRecords, EXPORT_TABLES } from "../src/records/export.js";
 import { loadDemo } from "../src/records/demo.js";
-import { cookieFrom, TEST_SECRET } from "../src/web/test-app.js";
+import { cookieFrom, TEST_AUDIT_KEY_SEED, TEST_SECRET } from "../src/web/test-app.js";
+import { loadAuditKey } from "../src/audit/signing-key.js";
 
 /** Values that must never leave the server through any public door. */
 const CANARY = {
@@ -40,7 +41,7 @@ describe(`complainant identity never leaves through a public door (${testEngine}
     db = await openTestDb();
     await loadDemo(db);
     const logger = pino({ level: "trace" }, new Writable({ write(chunk, _enc, done) { logs.push(String(chunk)); done(); } }));
-    app = createApp({ db, config: { ...loadConfig({ dataDir: "/nonexistent" }, {}), apiRateLimit: 100_000 }, logger, demo: true, secret: TEST_SECRET });
+    app = createApp({ db, config: { ...loadConfig({ dataDir: "/nonexistent" }, {}), apiRateLimit: 100_000 }, logger, demo: true, secret: TEST_SECRET, auditKey: loadAuditKey("/nonexistent", { OVERSIGHT_AUDIT_KEY: TEST_AUDIT_KEY_SEED }) });
     const filed = await submitComplaint(db, TEST_SECRET, {
       narrative: CANARY.narrative, location: CANARY.location, district: "Westport", categories: ["excessive_force"],
       officers: [{ name: "Officer Demoson", badge: "1013" }], witnesses: [{ name: CANARY.witness, contact: CANARY.witnessContact }],
@@ -82,6 +83,7 @@ describe(`complainant identity never leaves through a public door (${testEngine}
     for (const lang of ["en", "es"]) for (const page of pages) await collect(`page ${page} ${lang}`, `${page}${page.includes("?") ? "&" : "?"}lang=${lang}`);
     const api = ["/api/v1/stats", "/api/v1/officers?per_page=500", `/api/v1/officers/${officer.person_id}`, "/api/v1/complaints?per_page=500", `/api/v1/complaints/${published}`,
       "/api/v1/allegations?per_page=500", "/api/v1/settlements", "/api/v1/agencies", "/api/v1/agencies/kcpd", "/api/v1/search?q=Canarywing", "/api/openapi.json", "/api/v1/audit/tree-head",
+      "/api/v1/audit/public-key", "/api/v1/audit/proof/inclusion?seq=0", "/api/v1/audit/proof/consistency?first=1&second=2",
       "/api/v1/complaints?format=csv&per_page=500", "/api/v1/allegations?format=csv&per_page=500", "/api/v1/reports/complaints", "/api/v1/reports/complaints?format=csv"];
     for (const path of api) await collect(`api ${path}`, path);
     for (const table of EXPORT_TABLES) {

@@ -47,6 +47,19 @@ export interface AtomFeed {
   updated: string;
   author: string;
   entries: AtomEntry[];
+  /**
+   * Feed-level elements in other namespaces (RFC 4287 §6.4 extension elements),
+   * each an empty element with attributes, e.g. the audit log's signed tree head.
+   */
+  extensions?: AtomExtension[];
+}
+
+export interface AtomExtension {
+  /** Namespace prefix, declared on the element itself. */
+  prefix: string;
+  namespace: string;
+  name: string;
+  attributes: Record<string, string | number>;
 }
 
 const el = (name: string, text: string, attributes = "") => `<${name}${attributes}>${escapeXml(text)}</${name}>`;
@@ -64,6 +77,9 @@ export function atomFeed(feed: AtomFeed): string {
     `  <link${attr("rel", "self")}${attr("type", "application/atom+xml")}${attr("href", feed.self)}/>`,
     `  <link${attr("rel", "alternate")}${attr("type", "text/html")}${attr("href", feed.alternate)}/>`,
     `  <generator>Oversight</generator>`,
+    ...(feed.extensions ?? []).map((ext) =>
+      `  <${ext.prefix}:${ext.name}${attr(`xmlns:${ext.prefix}`, ext.namespace)}${Object.entries(ext.attributes).map(([key, value]) => attr(key, String(value))).join("")}/>`,
+    ),
     ...feed.entries.flatMap((entry) => [
       "  <entry>",
       `    ${el("id", entry.id)}`,

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { Hono, type Context } from "hono";
 import { ZodError } from "zod";
+import { signedTreeHead } from "../audit/service.js";
 import { barChartSvg } from "../records/charts.js";
 import type { AppEnv } from "../web/context.js";
 import { describeIssues, HttpError, notFound } from "../web/errors.js";
@@ -19,6 +20,8 @@ import { pick, type Lang } from "./views/parts.js";
 import { ScoreboardView } from "./views/scoreboard.js";
 import { MotionView, VotesView } from "./views/votes.js";
 
+/** The namespace of the signed audit tree head carried in the feed (its attributes are the fields of GET /api/v1/audit/tree-head). */
+export const AUDIT_HEAD_NAMESPACE = "urn:oversight:audit-tree-head:v1";
 const STYLES = readFileSync(new URL("./campaign.css", import.meta.url));
 
 type Body = Record<string, string | File>;
@@ -199,6 +202,7 @@ export function campaignPageRoutes(): Hono<AppEnv> {
     authorizeCampaign(c.get("actor"), "campaign.read");
     const lang: Lang = c.req.query("lang") === "es" ? "es" : c.req.query("lang") === "en" ? "en" : (c.get("lang") as Lang);
     const t = campaignTranslator(lang);
+    const deps = c.get("deps");
     const events = await service.recentEvents(db(c), 100);
     // Entry ids must not change with the Host a reader's request names: the configured address, as emails use.
     const origin = linkBase(c);
@@ -214,6 +218,8 @@ export function campaignPageRoutes(): Hono<AppEnv> {
       updated: events.map((event) => event.recorded_at).sort().at(-1) ?? "2020-06-01T00:00:00Z",
       author: "Oversight",
       entries: events.map((event) => present.presentFeedEntry(event, origin, lang, words)),
+      // The audit log's current signed head, so anyone following the feed keeps copies to check later heads against.
+      extensions: deps.auditKey ? [{ prefix: "audit", namespace: AUDIT_HEAD_NAMESPACE, name: "treeHead", attributes: { ...(await signedTreeHead(deps.db, deps.auditKey)) } }] : [],
     });
     return c.body(xml, 200, { "Content-Type": "application/atom+xml; charset=utf-8" });
   });

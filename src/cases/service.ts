@@ -47,7 +47,7 @@ export async function submitComplaint(db: Db, secret: Buffer, input: IntakeInput
     if (await notifyComplainant(tx, caseId, "received", linkBase)) {
       await repo.updateCase(tx, caseId, { acknowledged_at: now.toISOString() });
     }
-    await appendAudit(tx, { actor: enteredBy ? `user:${enteredBy}` : "complainant", action: "case.submit", entity: "case", entityId: caseId, data: { channel: intake.channel, anonymous: intake.anonymous, officers: intake.officers.length, categories: intake.categories, evidence: files.length } });
+    await appendAudit(tx, { actor: enteredBy ? `user:${enteredBy}` : "complainant", action: "case.submit", entity: "case", entityId: caseId, row: { table: "cases", id: caseId }, data: { channel: intake.channel, anonymous: intake.anonymous, officers: intake.officers.length, categories: intake.categories, evidence: files.length } });
     return { caseId, caseNumber, receipt };
   });
 }

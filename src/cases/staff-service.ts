@@ -61,7 +61,7 @@ export async function transition(db: Db, actor: string, caseId: string, input: z
     if (note) await repo.insertRow(tx, "case_events", { case_id: caseId, actor, kind: "note", body: note, visible_to_complainant: false });
     let published: string | null = null;
     if (to === "closed" || to === "closed_no_finding") published = await publishCase(tx, caseId, now);
-    await appendAudit(tx, { actor, action: "case.transition", entity: "case", entityId: caseId, data: { from: found.state, to, published } });
+    await appendAudit(tx, { actor, action: "case.transition", entity: "case", entityId: caseId, row: { table: "cases", id: caseId }, data: { from: found.state, to, published } });
     return { from: found.state, to, published };
   });
 }
@@ -76,7 +76,7 @@ export async function markDone(db: Db, actor: string, caseId: string, what: keyo
     if (found[column]) throw refuse(`already recorded at ${found[column]}`);
     await repo.updateCase(tx, caseId, { [column]: now.toISOString() });
     await repo.insertRow(tx, "case_events", { case_id: caseId, actor, kind: what, visible_to_complainant: what === "acknowledged", body: what === "acknowledged" ? "state.acknowledged" : null });
-    await appendAudit(tx, { actor, action: `case.${what}`, entity: "case", entityId: caseId });
+    await appendAudit(tx, { actor, action: `case.${what}`, entity: "case", entityId: caseId, row: { table: "cases", id: caseId } });
   });
 }
 

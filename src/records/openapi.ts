@@ -38,7 +38,6 @@ export const recordsOpenApiPaths = {
   "/api/v1/agencies/{slug}": one("An agency's figures: complaints by year and category, share sustained, recommended vs imposed discipline, settlements by year", "slug"),
   "/api/v1/search": list("Officers and complaints matching one query", [text("q", "query")]),
   "/api/v1/sources/{sha256}": one("A source file: name, sha256, rows, import run", "sha256"),
-  "/api/v1/audit/tree-head": { get: { summary: "The audit log's current size and RFC 6962 root hash", responses: { "200": { description: "Tree head" } } } },
 };
 
 export const recordsOpenApiSchemas = {

@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import type { Config } from "../config.js";
 import type { Db } from "../db/db.js";
 import type { Role } from "../auth/roles.js";
+import type { AuditKey } from "../audit/signing-key.js";
 import type { Lang, Translate } from "./i18n/index.js";
 
 /** Who is asking. Complainants act by receipt, not account, so they are never a user here. */
@@ -17,6 +18,8 @@ export interface AppDeps {
   demo: boolean;
   /** The server's secret key: receipt hashes, signed case-access cookies. */
   secret: Buffer;
+  /** Signs the audit log's tree heads; kept outside the database (see audit/signing-key.ts). */
+  auditKey?: AuditKey;
 }
 
 export type AppEnv = {

@@ -1,3 +1,4 @@
+import { auditOpenApiPaths } from "../audit/openapi.js";
 import { budgetOpenApiPaths } from "../budget/openapi.js";
 import { campaignOpenApiPaths } from "../campaign/openapi.js";
 import { petitionsOpenApiPaths } from "../campaign/petitions/openapi.js";
@@ -14,7 +15,7 @@ export function openApiDocument() {
       version: "1.0.0",
       description: "Open records of police conduct. Public, read-only, rate-limited. Complainants' identities are never part of any answer.",
     },
-    paths: { ...recordsOpenApiPaths, ...staffOpenApiPaths, ...reportsOpenApiPaths, ...campaignOpenApiPaths, ...budgetOpenApiPaths, ...petitionsOpenApiPaths },
+    paths: { ...auditOpenApiPaths, ...recordsOpenApiPaths, ...staffOpenApiPaths, ...reportsOpenApiPaths, ...campaignOpenApiPaths, ...budgetOpenApiPaths, ...petitionsOpenApiPaths },
     components: {
       schemas: { ...recordsOpenApiSchemas },
       securitySchemes: { session: { type: "apiKey", in: "cookie", name: "oversight_session", description: "Sign in at /login; send the CSRF token in x-csrf-token on every POST" } },

@@ -22,6 +22,7 @@ import { createLogger } from "../../logger.js";
 import { startOutboxWorker, type OutboxWorker } from "../../outbox/index.js";
 import { hasDemoContent, loadDemo } from "../../records/demo.js";
 import { isEmpty } from "../../records/service.js";
+import { loadAuditKey } from "../../audit/signing-key.js";
 import { loadSecret } from "../../secret.js";
 import type { AppEnv } from "../../web/context.js";
 import type { PetitionSettings } from "./config.js";
@@ -53,7 +54,7 @@ export async function startPetitionSite(config: Config, options: { seed?: boolea
   const server = await listen((request, env) => app!.fetch(request, env), config.port);
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
-  const site = createApp({ db, config: { ...config, port }, logger, demo, secret: loadSecret(config.dataDir) });
+  const site = createApp({ db, config: { ...config, port }, logger, demo, secret: loadSecret(config.dataDir), auditKey: loadAuditKey(config.dataDir) });
   app = site;
   if (!site.routes.some((route) => route.path === "/petitions/:id/sign")) {
     // Not wired into src/app.tsx yet: the counter must run before the site's CSRF check.
