@@ -81,8 +81,9 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
 function loadSession(deps: AppDeps, secrets: WeakMap<Request, string>): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const { actor, csrfSecret } = await actorForToken(deps.db, getCookie(c, SESSION_COOKIE));
+    const { actor, csrfSecret, session } = await actorForToken(deps.db, getCookie(c, SESSION_COOKIE), { idleMinutes: deps.config.sessionIdleMinutes });
     c.set("actor", actor);
+    if (session) c.set("session", session);
     if (csrfSecret) secrets.set(c.req.raw, csrfSecret);
     await next();
   };

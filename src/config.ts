@@ -21,6 +21,8 @@ export const configSchema = z.object({
   officeEmail: z.string().email().optional(),
   /** The site's public address, the base of every link in an email; without it, the address a request came in on. */
   publicUrl: z.string().url().regex(/^https?:\/\//, "must start with http:// or https://").transform((url) => url.replace(/\/+$/, "")).optional(),
+  /** Minutes a session may sit unused before it ends. */
+  sessionIdleMinutes: z.coerce.number().int().min(1).max(24 * 60),
 }).refine((config) => !config.smtpUrl || config.emailFrom, { path: ["emailFrom"], message: "EMAIL_FROM is required when SMTP_URL is set" });
 export type Config = z.infer<typeof configSchema>;
 
@@ -45,6 +47,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     outboxConcurrency: env.OUTBOX_CONCURRENCY ?? 8,
     officeEmail: env.OFFICE_EMAIL || undefined,
     publicUrl: env.OVERSIGHT_PUBLIC_URL || undefined,
+    sessionIdleMinutes: env.OVERSIGHT_SESSION_IDLE_MINUTES ?? 30,
   });
   if (!parsed.success) {
     const first = parsed.error.issues[0];

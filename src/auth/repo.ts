@@ -1,5 +1,6 @@
 import type { Queryable } from "../db/db.js";
 import type { Role } from "./roles.js";
+import type { FailureState } from "./throttle.js";
 
 export interface UserRow {
   id: string;
@@ -8,7 +9,11 @@ export interface UserRow {
   password_hash: string;
   role: Role;
   disabled_at: string | null;
+  language: "en" | "es" | null;
+  totp_enabled_at: string | null;
 }
+
+const USER_COLUMNS = "u.id, u.email, u.display_name, u.password_hash, u.role, u.disabled_at, u.language, u.totp_enabled_at";
 
 export async function insertUser(tx: Queryable, user: { email: string; displayName: string; passwordHash: string; role: Role; language: "en" | "es" | null }): Promise<string> {
   const [row] = await tx.query<{ id: string }>(
@@ -19,24 +24,65 @@ export async function insertUser(tx: Queryable, user: { email: string; displayNa
 }
 
 export async function findUserByEmail(tx: Queryable, email: string): Promise<UserRow | undefined> {
-  const [row] = await tx.query<UserRow>("SELECT * FROM users WHERE lower(email) = lower($1)", [email]);
+  const [row] = await tx.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users u WHERE lower(u.email) = lower($1)`, [email]);
   return row;
 }
 
-export async function insertSession(tx: Queryable, session: { tokenHash: string; userId: string; csrfSecret: string; expiresAt: Date }): Promise<void> {
-  await tx.query(
-    "INSERT INTO sessions (token_hash, user_id, csrf_secret, expires_at) VALUES ($1, $2, $3, $4)",
-    [session.tokenHash, session.userId, session.csrfSecret, session.expiresAt.toISOString()],
-  );
+export async function findUserById(tx: Queryable, id: string): Promise<UserRow | undefined> {
+  const [row] = await tx.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users u WHERE u.id = $1`, [id]);
+  return row;
 }
 
-export async function findLiveSession(tx: Queryable, tokenHash: string): Promise<(UserRow & { csrf_secret: string }) | undefined> {
-  const [row] = await tx.query<UserRow & { csrf_secret: string }>(
-    `SELECT u.*, s.csrf_secret FROM sessions s JOIN users u ON u.id = s.user_id
-      WHERE s.token_hash = $1 AND s.expires_at > now() AND u.disabled_at IS NULL`,
-    [tokenHash],
+/** The account's failed sign-ins, its row locked until the transaction ends so two attempts count one after the other. */
+export async function lockFailures(tx: Queryable, userId: string): Promise<FailureState> {
+  const [row] = await tx.query<{ failures: number; last_failed_ms: number | null; locked_ms: number | null }>(
+    `SELECT failed_logins AS failures,
+            (extract(epoch FROM last_failed_at) * 1000)::float8 AS last_failed_ms,
+            (extract(epoch FROM locked_until) * 1000)::float8 AS locked_ms
+       FROM users WHERE id = $1 FOR UPDATE`,
+    [userId],
+  );
+  return { failures: Number(row.failures), lastFailedAt: row.last_failed_ms, lockedUntil: row.locked_ms };
+}
+
+export async function saveFailures(tx: Queryable, userId: string, state: FailureState): Promise<void> {
+  const at = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+  await tx.query("UPDATE users SET failed_logins = $2, last_failed_at = $3, locked_until = $4 WHERE id = $1", [userId, state.failures, at(state.lastFailedAt), at(state.lockedUntil)]);
+}
+
+export async function insertSession(tx: Queryable, session: { tokenHash: string; userId: string; csrfSecret: string; expiresAt: Date; now: Date; userAgent: string | null; pendingTotp: boolean }): Promise<string> {
+  const [row] = await tx.query<{ id: string }>(
+    `INSERT INTO sessions (token_hash, user_id, csrf_secret, created_at, expires_at, last_seen_at, authenticated_at, user_agent, pending_totp)
+     VALUES ($1, $2, $3, $4, $5, $4, $4, $6, $7) RETURNING id`,
+    [session.tokenHash, session.userId, session.csrfSecret, session.now.toISOString(), session.expiresAt.toISOString(), session.userAgent, session.pendingTotp],
+  );
+  return row.id;
+}
+
+export interface LiveSessionRow extends UserRow {
+  session_id: string;
+  csrf_secret: string;
+  pending_totp: boolean;
+  /** Milliseconds since the epoch. */
+  authenticated_ms: number;
+  last_seen_ms: number;
+}
+
+/** The session and its account, unless it has expired, sat idle since `idleSince`, or the account is disabled. */
+export async function findLiveSession(tx: Queryable, tokenHash: string, now: Date, idleSince: Date): Promise<LiveSessionRow | undefined> {
+  const [row] = await tx.query<LiveSessionRow>(
+    `SELECT ${USER_COLUMNS}, s.id AS session_id, s.csrf_secret, s.pending_totp,
+            (extract(epoch FROM s.authenticated_at) * 1000)::float8 AS authenticated_ms,
+            (extract(epoch FROM s.last_seen_at) * 1000)::float8 AS last_seen_ms
+       FROM sessions s JOIN users u ON u.id = s.user_id
+      WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3 AND u.disabled_at IS NULL`,
+    [tokenHash, now.toISOString(), idleSince.toISOString()],
   );
   return row;
+}
+
+export async function touchSession(tx: Queryable, sessionId: string, now: Date): Promise<void> {
+  await tx.query("UPDATE sessions SET last_seen_at = $2 WHERE id = $1", [sessionId, now.toISOString()]);
 }
 
 export async function deleteSession(tx: Queryable, tokenHash: string): Promise<void> {
@@ -44,6 +90,6 @@ export async function deleteSession(tx: Queryable, tokenHash: string): Promise<v
 }
 
 export async function countUsers(tx: Queryable): Promise<number> {
-  const [row] = await tx.query<{ n: number }>("SELECT count(*) AS n FROM users");
+  const [row] = await tx.query<{ n: number }>("SELECT count(*)::int AS n FROM users");
   return row.n;
 }
