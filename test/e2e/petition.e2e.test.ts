@@ -11,7 +11,6 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Browser } from "playwright-core";
 import { loadConfig } from "../../src/config.js";
-import { DEMO_ADMIN } from "../../src/records/demo.js";
 import { startTestSmtp, type ReceivedMail, type TestSmtp } from "../../src/outbox/test-smtp.js";
 import { startPetitionSite, type PetitionSite } from "../../src/campaign/petitions/standalone.js";
 import { checkA11y, createThrowawayDatabase, launchBrowser, screenshot, type ThrowawayDatabase } from "./harness.js";
@@ -146,8 +145,8 @@ describe(`petition in the browser: sign, confirm by email, live count (${engine}
     const context = await browser.newContext({ baseURL: site.url, viewport: { width: 1280, height: 900 }, acceptDownloads: true });
     const page = await context.newPage();
     await page.goto("/login?lang=en");
-    await page.fill("input[name=email]", DEMO_ADMIN.email);
-    await page.fill("input[name=password]", DEMO_ADMIN.password);
+    await page.fill("input[name=email]", site.demoAdmin!.email);
+    await page.fill("input[name=password]", site.demoAdmin!.password);
     await page.click("main button[type=submit]");
     await page.goto(`/petitions/${SLUG}/manage?lang=en`);
     await checkA11y(page, "manage petition");
