@@ -93,3 +93,8 @@ export async function countUsers(tx: Queryable): Promise<number> {
   const [row] = await tx.query<{ n: number }>("SELECT count(*)::int AS n FROM users");
   return row.n;
 }
+
+/** Records that the password was entered again in this session. */
+export async function markAuthenticated(tx: Queryable, sessionId: string, now: Date): Promise<void> {
+  await tx.query("UPDATE sessions SET authenticated_at = $2, last_seen_at = $2 WHERE id = $1", [sessionId, now.toISOString()]);
+}

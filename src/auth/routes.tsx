@@ -3,6 +3,7 @@ import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { AppEnv } from "../web/context.js";
 import { renderPage } from "../web/render.js";
 import { clientAddress, isHttps, SESSION_COOKIE } from "../web/security.js";
+import { accountRoutes } from "./account-routes.js";
 import { signIn, signOut } from "./service.js";
 import { createLoginGuards } from "./throttle.js";
 
@@ -41,6 +42,7 @@ export function authRoutes(): Hono<AppEnv> {
     deleteCookie(c, SESSION_COOKIE, { path: "/" });
     return c.redirect("/", 303);
   });
+  app.route("/", accountRoutes());
   return app;
 }
 

@@ -64,22 +64,54 @@ export async function signIn(db: Db, email: string, password: string, context: S
   const guards = context.guards ?? createLoginGuards();
   const address = context.address ?? "local";
   const user = await repo.findUserByEmail(db, email);
-  const emailKey = user ? undefined : keyedHash(context.secret, email.trim().toLowerCase());
-  const failed = (reason: string, extra: Record<string, unknown> = {}) => ({
-    actor: user ? `user:${user.id}` : "anonymous", action: "session.failed", entity: "user", entityId: user?.id ?? null,
-    data: { reason, ...(emailKey ? { emailHash: emailKey } : {}), ...extra },
-  });
+  const emailHash = user ? undefined : keyedHash(context.secret, email.trim().toLowerCase());
+  const addressWait = guards.address.waitMs(address, at);
 
-  // Count the attempt first; a success clears the account's count afterwards.
-  const wait = Math.max(guards.address.waitMs(address, at), user ? 0 : guards.unknownEmail.waitMs(emailKey!, at));
-  const accountWait = await db.transaction(async (tx) => {
-    if (!user) {
-      if (wait > 0) await appendAudit(tx, failed("throttled"), now);
-      else guards.unknownEmail.fail(emailKey!, at);
-      return wait;
-    }
+  if (!user) {
+    // Unknown emails follow the accounts' rules in memory, so a 429 does not say whether an account exists.
+    const wait = Math.max(addressWait, guards.unknownEmail.waitMs(emailHash!, at));
+    if (wait === 0) guards.unknownEmail.fail(emailHash!, at);
+    // Verifying against a dummy hash keeps the timing the same as for a known email.
+    if (wait === 0) await verifyPassword(DUMMY_HASH, password);
+    else await db.transaction((tx) => appendAudit(tx, { actor: "anonymous", action: "session.failed", entity: "user", entityId: null, data: { reason: "throttled", emailHash } }, now));
+    if (wait > 0) return { kind: "throttled", retryAfterSeconds: Math.ceil(wait / 1000) };
+    guards.address.fail(address, at);
+    await db.transaction((tx) => appendAudit(tx, { actor: "anonymous", action: "session.failed", entity: "user", entityId: null, data: { reason: "password", emailHash } }, now));
+    return { kind: "refused" };
+  }
+
+  const checked = await checkPassword(db, user, password, { now, extraWait: addressWait, purpose: "sign-in" });
+  if (checked.kind === "throttled") return checked;
+  if (checked.kind === "refused") {
+    guards.address.fail(address, at);
+    return checked;
+  }
+  const session = await db.transaction(async (tx) => {
+    const opened = await openSession(tx, user.id, { now, userAgent: context.userAgent });
+    await appendAudit(tx, { actor: `user:${user.id}`, action: "session.create", entity: "user", entityId: user.id }, now);
+    return opened;
+  });
+  return { kind: "signedIn", token: session.token, expiresAt: session.expiresAt };
+}
+
+export type PasswordCheck = { kind: "ok" } | { kind: "refused" } | { kind: "throttled"; retryAfterSeconds: number };
+
+/**
+ * Checks a known account's password under the account's throttle: the attempt is
+ * counted before the password is verified and cleared when it is right. Refused
+ * attempts are audited as `session.failed` with the reason and what it was for
+ * (`sign-in`, `reauth`, `password-change`). A disabled account is refused whatever
+ * the password, with the same answer.
+ */
+export async function checkPassword(db: Db, user: repo.UserRow, password: string, options: { now: Date; extraWait?: number; purpose: string }): Promise<PasswordCheck> {
+  const { now, purpose } = options;
+  const at = now.getTime();
+  const failed = (reason: string, extra: Record<string, unknown> = {}) => ({
+    actor: `user:${user.id}`, action: "session.failed", entity: "user", entityId: user.id, data: { reason, purpose, ...extra },
+  });
+  const wait = await db.transaction(async (tx) => {
     const state = await repo.lockFailures(tx, user.id);
-    const waiting = Math.max(wait, waitMs(state, ACCOUNT_POLICY, at));
+    const waiting = Math.max(options.extraWait ?? 0, waitMs(state, ACCOUNT_POLICY, at));
     if (waiting > 0) {
       await appendAudit(tx, failed(state.lockedUntil !== null && state.lockedUntil > at ? "locked" : "throttled"), now);
       return waiting;
@@ -87,25 +119,14 @@ export async function signIn(db: Db, email: string, password: string, context: S
     await repo.saveFailures(tx, user.id, afterFailure(state, ACCOUNT_POLICY, at));
     return 0;
   });
-  if (accountWait > 0) return { kind: "throttled", retryAfterSeconds: Math.ceil(accountWait / 1000) };
-
-  // Verifying against a dummy hash keeps the timing the same when the email is unknown.
-  const ok = await verifyPassword(user?.password_hash ?? DUMMY_HASH, password);
-  if (!user || !ok || user.disabled_at) {
-    guards.address.fail(address, at);
-    await db.transaction(async (tx) => {
-      const counted = user ? await repo.lockFailures(tx, user.id) : undefined;
-      await appendAudit(tx, failed(user?.disabled_at && ok ? "disabled" : "password", counted ? { failures: counted.failures, locked: counted.lockedUntil !== null && counted.lockedUntil > at } : {}), now);
-    });
-    return { kind: "refused" };
-  }
-  const session = await db.transaction(async (tx) => {
-    await repo.saveFailures(tx, user.id, NO_FAILURES);
-    const opened = await openSession(tx, user.id, { now, userAgent: context.userAgent });
-    await appendAudit(tx, { actor: `user:${user.id}`, action: "session.create", entity: "user", entityId: user.id }, now);
-    return opened;
+  if (wait > 0) return { kind: "throttled", retryAfterSeconds: Math.ceil(wait / 1000) };
+  const ok = await verifyPassword(user.password_hash, password);
+  await db.transaction(async (tx) => {
+    if (ok && !user.disabled_at) return repo.saveFailures(tx, user.id, NO_FAILURES);
+    const counted = await repo.lockFailures(tx, user.id);
+    await appendAudit(tx, failed(ok ? "disabled" : "password", { failures: counted.failures, locked: counted.lockedUntil !== null && counted.lockedUntil > at }), now);
   });
-  return { kind: "signedIn", token: session.token, expiresAt: session.expiresAt };
+  return ok && !user.disabled_at ? { kind: "ok" } : { kind: "refused" };
 }
 
 export async function signOut(db: Db, token: string): Promise<void> {
@@ -143,6 +164,30 @@ export async function actorForToken(db: Db, token: string | undefined, options: 
     csrfSecret: row.csrf_secret,
     session: { id: row.session_id, authenticatedAt: row.authenticated_ms },
   };
+}
+
+/** Sensitive actions (account management, a password change) want the password entered this recently. */
+export const REAUTH_MINUTES = 10;
+
+/** Whether the session's password was entered within the last REAUTH_MINUTES. */
+export function recentlyAuthenticated(session: SessionInfo | undefined, now = new Date()): boolean {
+  return session !== undefined && now.getTime() - session.authenticatedAt < REAUTH_MINUTES * 60_000;
+}
+
+/**
+ * Asks for the password again within a session, under the account's throttle;
+ * when right, the session counts as freshly authenticated (`session.reauth`).
+ */
+export async function confirmPassword(db: Db, userId: string, session: SessionInfo, password: string, now = new Date()): Promise<PasswordCheck> {
+  const user = await repo.findUserById(db, userId);
+  if (!user) return { kind: "refused" };
+  const checked = await checkPassword(db, user, password, { now, purpose: "reauth" });
+  if (checked.kind !== "ok") return checked;
+  await db.transaction(async (tx) => {
+    await repo.markAuthenticated(tx, session.id, now);
+    await appendAudit(tx, { actor: `user:${userId}`, action: "session.reauth", entity: "user", entityId: userId }, now);
+  });
+  return checked;
 }
 
 export const countUsers = (db: Db) => repo.countUsers(db);
