@@ -98,3 +98,40 @@ export async function countUsers(tx: Queryable): Promise<number> {
 export async function markAuthenticated(tx: Queryable, sessionId: string, now: Date): Promise<void> {
   await tx.query("UPDATE sessions SET authenticated_at = $2, last_seen_at = $2 WHERE id = $1", [sessionId, now.toISOString()]);
 }
+
+export async function updatePassword(tx: Queryable, userId: string, passwordHash: string): Promise<void> {
+  await tx.query("UPDATE users SET password_hash = $2, failed_logins = 0, last_failed_at = NULL, locked_until = NULL WHERE id = $1", [userId, passwordHash]);
+}
+
+export interface SessionListRow {
+  id: string;
+  user_agent: string | null;
+  /** UTC, "YYYY-MM-DD HH:MM". */
+  created: string;
+  last_seen: string;
+}
+
+/** The account's sessions still alive at `now`, most recently used first. */
+export async function listSessions(tx: Queryable, userId: string, now: Date, idleSince: Date): Promise<SessionListRow[]> {
+  return tx.query<SessionListRow>(
+    `SELECT id, user_agent,
+            to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') AS created,
+            to_char(last_seen_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') AS last_seen
+       FROM sessions
+      WHERE user_id = $1 AND expires_at > $2 AND last_seen_at > $3 AND NOT pending_totp
+      ORDER BY last_seen_at DESC, created_at DESC`,
+    [userId, now.toISOString(), idleSince.toISOString()],
+  );
+}
+
+/** Ends one of the account's own sessions; returns whether there was one. */
+export async function deleteUserSession(tx: Queryable, userId: string, sessionId: string): Promise<boolean> {
+  const rows = await tx.query("DELETE FROM sessions WHERE user_id = $1 AND id = $2 RETURNING id", [userId, sessionId]);
+  return rows.length > 0;
+}
+
+/** Ends every session of the account but `keepId` (none kept when null); returns how many ended. */
+export async function deleteOtherSessions(tx: Queryable, userId: string, keepId: string | null): Promise<number> {
+  const rows = await tx.query("DELETE FROM sessions WHERE user_id = $1 AND ($2::uuid IS NULL OR id <> $2::uuid) RETURNING id", [userId, keepId]);
+  return rows.length;
+}
