@@ -135,3 +135,42 @@ export async function deleteOtherSessions(tx: Queryable, userId: string, keepId:
   const rows = await tx.query("DELETE FROM sessions WHERE user_id = $1 AND ($2::uuid IS NULL OR id <> $2::uuid) RETURNING id", [userId, keepId]);
   return rows.length;
 }
+
+export interface AccountListRow {
+  id: string;
+  email: string;
+  display_name: string;
+  role: Role;
+  language: "en" | "es" | null;
+  disabled: boolean;
+  locked: boolean;
+  two_factor: boolean;
+  /** UTC, "YYYY-MM-DD". */
+  created: string;
+}
+
+/** Every account, for administrators: no hashes, no secrets. */
+export async function listAccounts(tx: Queryable, now: Date): Promise<AccountListRow[]> {
+  return tx.query<AccountListRow>(
+    `SELECT id, email, display_name, role, language, disabled_at IS NOT NULL AS disabled,
+            COALESCE(locked_until > $1, false) AS locked, totp_enabled_at IS NOT NULL AS two_factor,
+            to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS created
+       FROM users ORDER BY disabled_at IS NOT NULL, lower(display_name), lower(email)`,
+    [now.toISOString()],
+  );
+}
+
+/** The active administrators' ids, their rows locked so two changes cannot both remove "the other" admin. */
+export async function lockActiveAdmins(tx: Queryable): Promise<string[]> {
+  const rows = await tx.query<{ id: string }>("SELECT id FROM users WHERE role = 'admin' AND disabled_at IS NULL ORDER BY id FOR UPDATE");
+  return rows.map((row) => row.id);
+}
+
+export async function updateAccount(tx: Queryable, id: string, change: { role: Role; language: "en" | "es" | null; disabled: boolean; now: Date }): Promise<void> {
+  await tx.query(
+    `UPDATE users SET role = $2, language = $3,
+            disabled_at = CASE WHEN $4::boolean THEN COALESCE(disabled_at, $5::timestamptz) ELSE NULL END
+      WHERE id = $1`,
+    [id, change.role, change.language, change.disabled, change.now.toISOString()],
+  );
+}

@@ -4,6 +4,7 @@ import type { AppEnv } from "../web/context.js";
 import { renderPage } from "../web/render.js";
 import { clientAddress, isHttps, SESSION_COOKIE } from "../web/security.js";
 import { accountRoutes } from "./account-routes.js";
+import { adminRoutes } from "./admin-routes.js";
 import { signIn, signOut } from "./service.js";
 import { createLoginGuards } from "./throttle.js";
 
@@ -43,6 +44,7 @@ export function authRoutes(): Hono<AppEnv> {
     return c.redirect("/", 303);
   });
   app.route("/", accountRoutes());
+  app.route("/", adminRoutes());
   return app;
 }
 
