@@ -174,3 +174,23 @@ export async function updateAccount(tx: Queryable, id: string, change: { role: R
     [id, change.role, change.language, change.disabled, change.now.toISOString()],
   );
 }
+
+/** Stores a reset link's token hash; earlier unused links of the account stop working. */
+export async function insertPasswordReset(tx: Queryable, reset: { tokenHash: string; userId: string; now: Date; expiresAt: Date }): Promise<void> {
+  await tx.query("DELETE FROM password_resets WHERE user_id = $1 AND used_at IS NULL", [reset.userId]);
+  await tx.query("INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)", [reset.tokenHash, reset.userId, reset.now.toISOString(), reset.expiresAt.toISOString()]);
+}
+
+/** The account a reset link is for while it is unused, unexpired and the account active; locked for the caller's transaction when `lock`. */
+export async function findUsableReset(tx: Queryable, tokenHash: string, now: Date, lock = false): Promise<{ user_id: string } | undefined> {
+  const [row] = await tx.query<{ user_id: string }>(
+    `SELECT r.user_id FROM password_resets r JOIN users u ON u.id = r.user_id
+      WHERE r.token_hash = $1 AND r.used_at IS NULL AND r.expires_at > $2 AND u.disabled_at IS NULL${lock ? " FOR UPDATE OF r" : ""}`,
+    [tokenHash, now.toISOString()],
+  );
+  return row;
+}
+
+export async function markResetUsed(tx: Queryable, tokenHash: string, now: Date): Promise<void> {
+  await tx.query("UPDATE password_resets SET used_at = $2 WHERE token_hash = $1", [tokenHash, now.toISOString()]);
+}

@@ -5,6 +5,7 @@ import { renderPage } from "../web/render.js";
 import { clientAddress, isHttps, SESSION_COOKIE } from "../web/security.js";
 import { accountRoutes } from "./account-routes.js";
 import { adminRoutes } from "./admin-routes.js";
+import { resetRoutes } from "./reset-routes.js";
 import { signIn, signOut } from "./service.js";
 import { createLoginGuards } from "./throttle.js";
 
@@ -45,6 +46,7 @@ export function authRoutes(): Hono<AppEnv> {
   });
   app.route("/", accountRoutes());
   app.route("/", adminRoutes());
+  app.route("/", resetRoutes());
   return app;
 }
 
@@ -53,6 +55,7 @@ function LoginForm({ c, error }: { c: import("hono").Context<AppEnv>; error?: st
   return (
     <section>
       <h1>{t("auth.title")}</h1>
+      {c.req.query("reset") === "1" ? <p class="notice" role="status">{t("reset.done")}</p> : null}
       {error ? <p class="error-box" role="alert">{error}</p> : null}
       <form method="post" action={`/login?lang=${c.get("lang")}`} class="form-stack">
         <input type="hidden" name="_csrf" value={c.get("csrfToken")} />
@@ -60,6 +63,7 @@ function LoginForm({ c, error }: { c: import("hono").Context<AppEnv>; error?: st
         <label>{t("auth.password")}<input type="password" name="password" autocomplete="current-password" required /></label>
         <button type="submit">{t("auth.submit")}</button>
       </form>
+      <p><a href="/password/forgot">{t("auth.forgot")}</a></p>
     </section>
   );
 }
