@@ -14,6 +14,7 @@ import { MAX_INTAKE_BYTES } from "./cases/routes.js";
 import { bodyLimit } from "hono/body-limit";
 import { authRoutes } from "./auth/routes.js";
 import { actorForToken } from "./auth/service.js";
+import { adminTwoFactorGate } from "./auth/two-factor-routes.js";
 import { recordsRoutes } from "./records/routes.js";
 import type { AppDeps, AppEnv } from "./web/context.js";
 import { ZodError } from "zod";
@@ -53,6 +54,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use("/api/*", rateLimit(deps.config.apiRateLimit, clientAddress));
   app.use("/petitions/*", petitionAbuseCounter());
   app.use("*", csrfProtection((c) => sessionSecrets.get(c.req.raw)));
+  app.use("*", adminTwoFactorGate());
 
   app.route("/", siteRoutes());
   app.route("/", authRoutes());

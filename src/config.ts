@@ -23,6 +23,8 @@ export const configSchema = z.object({
   publicUrl: z.string().url().regex(/^https?:\/\//, "must start with http:// or https://").transform((url) => url.replace(/\/+$/, "")).optional(),
   /** Minutes a session may sit unused before it ends. */
   sessionIdleMinutes: z.coerce.number().int().min(1).max(24 * 60),
+  /** Whether administrators must use two-factor sign-in ("required", the default) or may choose. */
+  adminTwoFactor: z.enum(["required", "optional"]),
 }).refine((config) => !config.smtpUrl || config.emailFrom, { path: ["emailFrom"], message: "EMAIL_FROM is required when SMTP_URL is set" });
 export type Config = z.infer<typeof configSchema>;
 
@@ -48,6 +50,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     officeEmail: env.OFFICE_EMAIL || undefined,
     publicUrl: env.OVERSIGHT_PUBLIC_URL || undefined,
     sessionIdleMinutes: env.OVERSIGHT_SESSION_IDLE_MINUTES ?? 30,
+    adminTwoFactor: env.OVERSIGHT_ADMIN_TWO_FACTOR || "required",
   });
   if (!parsed.success) {
     const first = parsed.error.issues[0];

@@ -65,9 +65,11 @@ export function accountRoutes(): Hono<AppEnv> {
         <h1>{t("account.title")}</h1>
         <p>{actor.displayName} · {actor.email}</p>
         {c.req.query("done") === "password" ? <p class="notice" role="status">{t("account.passwordChanged")}</p> : null}
+        {c.req.query("done") === "two-factor" ? <p class="notice" role="status">{t("twoFactor.turnedOn")}</p> : null}
         <ul>
           <li><a href="/account/password">{t("account.passwordTitle")}</a></li>
           <li><a href="/account/sessions">{t("account.sessionsTitle")}</a></li>
+          <li><a href="/account/two-factor">{t("twoFactor.title")}{c.get("session")?.twoFactor ? ` (${t("admin.users.twoFactor")})` : ""}</a></li>
           {can(actor, "users.manage") ? <li><a href="/admin/users">{t("admin.users.title")}</a></li> : null}
         </ul>
       </section>

@@ -194,3 +194,46 @@ export async function findUsableReset(tx: Queryable, tokenHash: string, now: Dat
 export async function markResetUsed(tx: Queryable, tokenHash: string, now: Date): Promise<void> {
   await tx.query("UPDATE password_resets SET used_at = $2 WHERE token_hash = $1", [tokenHash, now.toISOString()]);
 }
+
+export interface TotpRow {
+  totp_secret: string | null;
+  totp_enabled: boolean;
+  totp_last_step: number | null;
+}
+
+/** The account's two-factor state, its row locked for the caller's transaction. */
+export async function lockTotp(tx: Queryable, userId: string): Promise<TotpRow | undefined> {
+  const [row] = await tx.query<TotpRow>("SELECT totp_secret, totp_enabled_at IS NOT NULL AS totp_enabled, totp_last_step FROM users WHERE id = $1 FOR UPDATE", [userId]);
+  return row ? { ...row, totp_last_step: row.totp_last_step === null ? null : Number(row.totp_last_step) } : undefined;
+}
+
+/** Keeps a not-yet-confirmed (sealed) secret; an enabled one is never replaced here. */
+export async function setPendingTotp(tx: Queryable, userId: string, sealed: string): Promise<void> {
+  await tx.query("UPDATE users SET totp_secret = $2 WHERE id = $1 AND totp_enabled_at IS NULL", [userId, sealed]);
+}
+
+export async function enableTotp(tx: Queryable, userId: string, step: number, now: Date): Promise<void> {
+  await tx.query("UPDATE users SET totp_enabled_at = $3, totp_last_step = $2 WHERE id = $1", [userId, step, now.toISOString()]);
+}
+
+export async function saveTotpStep(tx: Queryable, userId: string, step: number): Promise<void> {
+  await tx.query("UPDATE users SET totp_last_step = $2 WHERE id = $1", [userId, step]);
+}
+
+/** A session waiting for its two-factor code, still within its short life. */
+export async function findPendingSession(tx: Queryable, tokenHash: string, now: Date): Promise<{ id: string; user_id: string } | undefined> {
+  const [row] = await tx.query<{ id: string; user_id: string }>(
+    `SELECT s.id, s.user_id FROM sessions s JOIN users u ON u.id = s.user_id
+      WHERE s.token_hash = $1 AND s.pending_totp AND s.expires_at > $2 AND u.disabled_at IS NULL`,
+    [tokenHash, now.toISOString()],
+  );
+  return row;
+}
+
+/** The code was right: the session signs its account in from now, for the full lifetime. */
+export async function completePendingSession(tx: Queryable, sessionId: string, now: Date, expiresAt: Date): Promise<void> {
+  await tx.query(
+    "UPDATE sessions SET pending_totp = false, authenticated_at = $2, last_seen_at = $2, expires_at = $3 WHERE id = $1",
+    [sessionId, now.toISOString(), expiresAt.toISOString()],
+  );
+}

@@ -6,6 +6,7 @@ import { clientAddress, isHttps, SESSION_COOKIE } from "../web/security.js";
 import { accountRoutes } from "./account-routes.js";
 import { adminRoutes } from "./admin-routes.js";
 import { resetRoutes } from "./reset-routes.js";
+import { twoFactorRoutes } from "./two-factor-routes.js";
 import { signIn, signOut } from "./service.js";
 import { createLoginGuards } from "./throttle.js";
 
@@ -31,11 +32,11 @@ export function authRoutes(): Hono<AppEnv> {
       const message = c.get("t")("auth.throttled", { minutes: Math.ceil(session.retryAfterSeconds / 60) });
       return renderPage(c, c.get("t")("auth.title"), <LoginForm c={c} error={message} />, 429);
     }
-    if (session.kind !== "signedIn") return renderPage(c, c.get("t")("auth.title"), <LoginForm c={c} error={c.get("t")("auth.failed")} />, 400);
+    if (session.kind === "refused") return renderPage(c, c.get("t")("auth.title"), <LoginForm c={c} error={c.get("t")("auth.failed")} />, 400);
     setCookie(c, SESSION_COOKIE, session.token, {
       httpOnly: true, sameSite: "Lax", path: "/", secure: isHttps(c), expires: session.expiresAt,
     });
-    return c.redirect("/", 303);
+    return c.redirect(session.kind === "needsCode" ? "/login/code" : "/", 303);
   });
 
   app.post("/logout", async (c) => {
@@ -47,6 +48,7 @@ export function authRoutes(): Hono<AppEnv> {
   app.route("/", accountRoutes());
   app.route("/", adminRoutes());
   app.route("/", resetRoutes());
+  app.route("/", twoFactorRoutes());
   return app;
 }
 

@@ -46,6 +46,8 @@ export interface SignInContext {
 
 export type SignInResult =
   | ({ kind: "signedIn" } & NewSession)
+  /** The password was right and the account uses two-factor: this short session only waits for the code. */
+  | ({ kind: "needsCode" } & NewSession)
   | { kind: "refused" }
   | { kind: "throttled"; retryAfterSeconds: number };
 
@@ -86,6 +88,10 @@ export async function signIn(db: Db, email: string, password: string, context: S
     guards.address.fail(address, at);
     return checked;
   }
+  if (user.totp_enabled_at) {
+    const pending = await db.transaction((tx) => openSession(tx, user.id, { now, userAgent: context.userAgent, pendingTotp: true }));
+    return { kind: "needsCode", token: pending.token, expiresAt: pending.expiresAt };
+  }
   const session = await db.transaction(async (tx) => {
     const opened = await openSession(tx, user.id, { now, userAgent: context.userAgent });
     await appendAudit(tx, { actor: `user:${user.id}`, action: "session.create", entity: "user", entityId: user.id }, now);
@@ -122,7 +128,9 @@ export async function checkPassword(db: Db, user: repo.UserRow, password: string
   if (wait > 0) return { kind: "throttled", retryAfterSeconds: Math.ceil(wait / 1000) };
   const ok = await verifyPassword(user.password_hash, password);
   await db.transaction(async (tx) => {
-    if (ok && !user.disabled_at) return repo.saveFailures(tx, user.id, NO_FAILURES);
+    // With two-factor on, a right password at sign-in clears nothing until the code is right too,
+    // or signing in again would reset the count of wrong codes.
+    if (ok && !user.disabled_at) return purpose === "sign-in" && user.totp_enabled_at ? undefined : repo.saveFailures(tx, user.id, NO_FAILURES);
     const counted = await repo.lockFailures(tx, user.id);
     await appendAudit(tx, failed(ok ? "disabled" : "password", { failures: counted.failures, locked: counted.lockedUntil !== null && counted.lockedUntil > at }), now);
   });
@@ -142,6 +150,8 @@ export interface SessionInfo {
   id: string;
   /** When the password was last entered in this session (ms since the epoch): sensitive actions want it recent. */
   authenticatedAt: number;
+  /** Whether the account has two-factor sign-in on. */
+  twoFactor: boolean;
 }
 
 /** A session unused this long ends (configurable: OVERSIGHT_SESSION_IDLE_MINUTES). */
@@ -162,7 +172,7 @@ export async function actorForToken(db: Db, token: string | undefined, options: 
   return {
     actor: { kind: "user", id: row.id, role: row.role, displayName: row.display_name, email: row.email },
     csrfSecret: row.csrf_secret,
-    session: { id: row.session_id, authenticatedAt: row.authenticated_ms },
+    session: { id: row.session_id, authenticatedAt: row.authenticated_ms, twoFactor: row.totp_enabled_at !== null },
   };
 }
 

@@ -26,7 +26,7 @@ export type AppEnv = {
     t: Translate;
     actor: Actor;
     /** The signed-in user's session (auth/service.ts SessionInfo); absent for the public. */
-    session?: { id: string; authenticatedAt: number };
+    session?: { id: string; authenticatedAt: number; twoFactor: boolean };
     csrfToken: string;
   };
 };

@@ -51,7 +51,8 @@ export async function startTestSite(): Promise<TestSite> {
   const dataDir = await mkdtemp(join(tmpdir(), "oversight-e2e-"));
   const serverUrl = process.env.DATABASE_URL;
   const database = serverUrl ? await createThrowawayDatabase(serverUrl) : undefined;
-  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: database?.url ?? "", LOG_LEVEL: process.env.LOG_LEVEL ?? "silent" };
+  // The demo administrator signs in with a password only, as the browser tests do.
+  const env: NodeJS.ProcessEnv = { OVERSIGHT_ADMIN_TWO_FACTOR: "optional", ...process.env, DATABASE_URL: database?.url ?? "", LOG_LEVEL: process.env.LOG_LEVEL ?? "silent" };
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
     server = await startServer(loadConfig({ dataDir, port: 0 }, env), { demo: true });

@@ -36,8 +36,9 @@ describe(`petition in the browser: sign, confirm by email, live count (${engine}
     smtp = await startTestSmtp();
     dataDir = await mkdtemp(join(tmpdir(), "oversight-e2e-petition-"));
     if (process.env.DATABASE_URL) database = await createThrowawayDatabase(process.env.DATABASE_URL);
+    // The demo administrator signs in with a password only.
     const env: NodeJS.ProcessEnv = {
-      ...process.env, DATABASE_URL: database?.url ?? "", LOG_LEVEL: process.env.LOG_LEVEL ?? "silent",
+      OVERSIGHT_ADMIN_TWO_FACTOR: "optional", ...process.env, DATABASE_URL: database?.url ?? "", LOG_LEVEL: process.env.LOG_LEVEL ?? "silent",
       SMTP_URL: smtp.url, EMAIL_FROM: "Oversight <no-reply@oversight.test>", OUTBOX_INTERVAL_MS: "200",
     };
     site = await startPetitionSite(loadConfig({ dataDir, port: 0 }, env), { seed: true, demo: true, settings: { liveIntervalMs: 500 } });
