@@ -1,11 +1,11 @@
 import { Hono, type Context } from "hono";
 import { ZodError } from "zod";
 import type { AppEnv } from "../web/context.js";
-import { describeIssues } from "../web/errors.js";
+import { describeIssues, HttpError } from "../web/errors.js";
 import type { MessageKey } from "../web/i18n/index.js";
 import { renderPage } from "../web/render.js";
 import { reauthRedirect } from "./account-routes.js";
-import { adminCreateAccount, changeAccount, listAccounts, type AccountSummary } from "./admin-service.js";
+import { adminCreateAccount, changeAccount, clearTwoFactor, listAccounts, unlockAccount, type AccountSummary } from "./admin-service.js";
 import { authorize, requireUser } from "./authorize.js";
 import { ROLES, type Role } from "./roles.js";
 
@@ -49,6 +49,20 @@ export function adminRoutes(): Hono<AppEnv> {
     return c.redirect(`${PAGE}?done=created`, 303);
   });
 
+  app.post(`${PAGE}/:id/unlock`, async (c) => {
+    const { actor, redirect } = admin(c);
+    if (redirect) return redirect;
+    await unlockAccount(c.get("deps").db, actor.id, await accountId(c));
+    return c.redirect(`${PAGE}?done=saved`, 303);
+  });
+
+  app.post(`${PAGE}/:id/two-factor-off`, async (c) => {
+    const { actor, redirect } = admin(c);
+    if (redirect) return redirect;
+    await clearTwoFactor(c.get("deps").db, actor.id, await accountId(c));
+    return c.redirect(`${PAGE}?done=saved`, 303);
+  });
+
   app.post(`${PAGE}/:id`, async (c) => {
     const { actor, redirect } = admin(c);
     if (redirect) return redirect;
@@ -67,6 +81,13 @@ export function adminRoutes(): Hono<AppEnv> {
   });
 
   return app;
+}
+
+/** The :id of an account that exists, else a 404. */
+async function accountId(c: Ctx): Promise<string> {
+  const found = (await listAccounts(c.get("deps").db)).find((a) => a.id === c.req.param("id"));
+  if (!found) throw new HttpError(404, "error.notFound");
+  return found.id;
 }
 
 function UsersPage({ c, me, accounts, done, error, typed }: { c: Ctx; me: string; accounts: AccountSummary[]; done?: "created" | "saved"; error?: string; typed?: Record<string, string> }) {
@@ -99,6 +120,18 @@ function UsersPage({ c, me, accounts, done, error, typed }: { c: Ctx; me: string
                 {t(a.disabled ? "admin.users.enable" : "admin.users.disable")}
               </button>
             </form>
+            {a.locked ? (
+              <form method="post" action={`${PAGE}/${a.id}/unlock`} class="inline">
+                <input type="hidden" name="_csrf" value={csrf} />
+                <button type="submit" class="secondary" aria-label={t("admin.users.unlockFor", { name: a.display_name })}>{t("admin.users.unlock")}</button>
+              </form>
+            ) : null}
+            {a.two_factor && a.id !== me ? (
+              <form method="post" action={`${PAGE}/${a.id}/two-factor-off`} class="inline">
+                <input type="hidden" name="_csrf" value={csrf} />
+                <button type="submit" class="secondary" aria-label={t("admin.users.twoFactorOffFor", { name: a.display_name })}>{t("admin.users.twoFactorOff")}</button>
+              </form>
+            ) : null}
           </li>
         ))}
       </ul>

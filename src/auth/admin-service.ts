@@ -5,6 +5,7 @@ import { HttpError } from "../web/errors.js";
 import * as repo from "./repo.js";
 import { ROLES } from "./roles.js";
 import { createUser, newUserSchema, type NewUser } from "./service.js";
+import { NO_FAILURES } from "./throttle.js";
 
 export type AccountSummary = repo.AccountListRow;
 
@@ -55,5 +56,33 @@ export async function changeAccount(db: Db, adminId: string, userId: string, inp
       await appendAudit(tx, { actor, action: "user.disable", entity: "user", entityId: userId, data: { sessionsEnded: ended } }, now);
     }
     if (user.disabled_at && !change.disabled) await appendAudit(tx, { actor, action: "user.enable", entity: "user", entityId: userId }, now);
+  });
+}
+
+/**
+ * Lifts a sign-in lock or throttle at once (`user.unlock`), for a person who has
+ * shown the office who they are.
+ */
+export async function unlockAccount(db: Db, adminId: string, userId: string, now = new Date()): Promise<void> {
+  await db.transaction(async (tx) => {
+    if (!(await repo.findUserById(tx, userId))) throw new HttpError(404, "error.notFound");
+    await repo.lockFailures(tx, userId);
+    await repo.saveFailures(tx, userId, NO_FAILURES);
+    await appendAudit(tx, { actor: `user:${adminId}`, action: "user.unlock", entity: "user", entityId: userId }, now);
+  });
+}
+
+/**
+ * Turns off another person's two-factor sign-in (a lost phone), ending their
+ * sessions; they enrol again at their next sign-in (`user.two_factor_clear`).
+ * Not one's own: an administrator would only be sent back to enrolment.
+ */
+export async function clearTwoFactor(db: Db, adminId: string, userId: string, now = new Date()): Promise<void> {
+  if (adminId === userId) throw new HttpError(409, "admin.users.notOwnTwoFactor");
+  await db.transaction(async (tx) => {
+    if (!(await repo.findUserById(tx, userId))) throw new HttpError(404, "error.notFound");
+    if (!(await repo.clearTotp(tx, userId))) return;
+    const ended = await repo.deleteOtherSessions(tx, userId, null);
+    await appendAudit(tx, { actor: `user:${adminId}`, action: "user.two_factor_clear", entity: "user", entityId: userId, data: { sessionsEnded: ended } }, now);
   });
 }

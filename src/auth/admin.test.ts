@@ -86,6 +86,26 @@ describe(`account administration (${testEngine})`, () => {
     assert.equal(admins.length, 1);
   });
 
+  it("lifts a sign-in lock and turns off another person's two-factor, auditing both", async () => {
+    await site.db.query("UPDATE users SET role = 'admin' WHERE id = $1", [adminId]);
+    const id = await createUser(site.db, { email: "lost@example.org", displayName: "Lost Phone", password: "lost phone password", role: "investigator" }, "test");
+    await site.db.query("UPDATE users SET failed_logins = 10, last_failed_at = now(), locked_until = now() + interval '15 minutes', totp_secret = 'v1.a.b.c', totp_enabled_at = now() WHERE id = $1", [id]);
+    const page = await (await admin.get("/admin/users")).text();
+    assert.match(page, /Lost Phone<\/h2><p>lost@example.org · Active · Since \S+ · <strong>Locked after failed sign-ins<\/strong> · Two-factor on/);
+    assert.match(page, /Lift the sign-in lock of Lost Phone/);
+    assert.match(page, /Turn off two-factor sign-in for Lost Phone/);
+
+    assert.equal((await admin.form(`/admin/users/${id}/unlock`, {})).status, 303);
+    assert.equal((await admin.form(`/admin/users/${id}/two-factor-off`, {})).status, 303);
+    const [row] = await site.db.query<{ failed_logins: number; locked_until: string | null; totp_secret: string | null; totp_enabled_at: string | null }>("SELECT failed_logins, locked_until, totp_secret, totp_enabled_at FROM users WHERE id = $1", [id]);
+    assert.deepEqual([Number(row.failed_logins), row.locked_until, row.totp_secret, row.totp_enabled_at], [0, null, null, null]);
+    await signInThroughForm(site, "lost@example.org", "lost phone password");
+    assert.equal((await audit("user.unlock")).length, 1);
+    assert.equal((await audit("user.two_factor_clear")).length, 1);
+    assert.equal((await admin.form(`/admin/users/${adminId}/two-factor-off`, {})).status, 409, "not one's own");
+    assert.equal((await admin.form("/admin/users/00000000-0000-0000-0000-000000000000/unlock", {})).status, 404);
+  });
+
   it("asks for the password again when it was entered more than ten minutes ago", async () => {
     await site.db.query("UPDATE users SET role = 'admin' WHERE id = $1", [adminId]);
     await site.db.query("UPDATE sessions SET authenticated_at = now() - interval '11 minutes' WHERE user_id = $1", [adminId]);

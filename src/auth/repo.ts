@@ -237,3 +237,9 @@ export async function completePendingSession(tx: Queryable, sessionId: string, n
     [sessionId, now.toISOString(), expiresAt.toISOString()],
   );
 }
+
+/** Removes the account's two-factor secret: the next sign-in asks for the password only. */
+export async function clearTotp(tx: Queryable, userId: string): Promise<boolean> {
+  const rows = await tx.query("UPDATE users SET totp_secret = NULL, totp_enabled_at = NULL, totp_last_step = NULL WHERE id = $1 AND totp_secret IS NOT NULL RETURNING id", [userId]);
+  return rows.length > 0;
+}
