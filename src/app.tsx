@@ -13,6 +13,7 @@ import { evidenceRoutes } from "./cases/evidence/routes.js";
 import { MAX_INTAKE_BYTES } from "./cases/routes.js";
 import { authRoutes } from "./auth/routes.js";
 import { actorForToken } from "./auth/service.js";
+import { adminTwoFactorGate } from "./auth/two-factor-routes.js";
 import { recordsRoutes } from "./records/routes.js";
 import type { AppDeps, AppEnv } from "./web/context.js";
 import { ZodError } from "zod";
@@ -54,6 +55,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use("/api/*", rateLimit(deps.config.apiRateLimit, clientAddress));
   app.use("/petitions/*", petitionAbuseCounter());
   app.use("*", csrfProtection((c) => sessionSecrets.get(c.req.raw)));
+  app.use("*", adminTwoFactorGate());
 
   app.route("/", siteRoutes());
   app.route("/", authRoutes());
@@ -82,8 +84,9 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
 function loadSession(deps: AppDeps, secrets: WeakMap<Request, string>): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const { actor, csrfSecret } = await actorForToken(deps.db, getCookie(c, SESSION_COOKIE));
+    const { actor, csrfSecret, session } = await actorForToken(deps.db, getCookie(c, SESSION_COOKIE), { idleMinutes: deps.config.sessionIdleMinutes });
     c.set("actor", actor);
+    if (session) c.set("session", session);
     if (csrfSecret) secrets.set(c.req.raw, csrfSecret);
     await next();
   };

@@ -29,6 +29,10 @@ export const configSchema = z.object({
   publicUrl: z.string().url().regex(/^https?:\/\//, "must start with http:// or https://").transform((url) => url.replace(/\/+$/, "")).optional(),
   /** NODE_ENV=production: settings a demo can do without are required. */
   production: z.boolean(),
+  /** Minutes a session may sit unused before it ends. */
+  sessionIdleMinutes: z.coerce.number().int().min(1).max(24 * 60),
+  /** Whether administrators must use two-factor sign-in ("required", the default) or may choose. */
+  adminTwoFactor: z.enum(["required", "optional"]),
 })
   .refine((config) => !config.smtpUrl || config.emailFrom, { path: ["emailFrom"], message: "EMAIL_FROM is required when SMTP_URL is set" })
   .refine((config) => !config.production || config.publicUrl, {
@@ -60,6 +64,8 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     publicUrl: env.OVERSIGHT_PUBLIC_URL || undefined,
     trustedProxies: (env.OVERSIGHT_TRUSTED_PROXIES ?? "").split(",").map((address) => address.trim()).filter(Boolean),
     production: env.NODE_ENV === "production",
+    sessionIdleMinutes: env.OVERSIGHT_SESSION_IDLE_MINUTES ?? 30,
+    adminTwoFactor: env.OVERSIGHT_ADMIN_TWO_FACTOR || "required",
   });
   if (!parsed.success) {
     const first = parsed.error.issues[0];

@@ -13,12 +13,14 @@ import { startPetitions } from "./campaign/petitions/runtime.js";
 import { seedKansasCityPetition } from "./campaign/petitions/seed.js";
 import { startOutboxWorker, type OutboxWorker } from "./outbox/index.js";
 import { startReminderJob } from "./cases/reminders.js";
-import { hasDemoContent, loadDemo } from "./records/demo.js";
+import { hasDemoContent, loadDemo, type DemoAdmin } from "./records/demo.js";
 import { isEmpty } from "./records/service.js";
 
 export interface RunningServer {
   url: string;
   db: Db;
+  /** Set when this start loaded the demo: the demo administrator's sign-in, to be shown once. */
+  demoAdmin?: DemoAdmin;
   close(): Promise<void>;
 }
 
@@ -41,8 +43,9 @@ export async function startServer(config: Config, options: { demo: boolean }): P
   }
   const applied = await migrate(db);
   if (applied.length) logger.info({ applied }, "migrations applied");
+  let demoAdmin: DemoAdmin | undefined;
   if (options.demo && (await isEmpty(db))) {
-    await loadDemo(db);
+    demoAdmin = await loadDemo(db);
     logger.info("demo content loaded");
   }
   // The Kansas City facts are real public content, not demo rows; adding them twice adds nothing.
@@ -72,6 +75,7 @@ export async function startServer(config: Config, options: { demo: boolean }): P
   return {
     url,
     db,
+    demoAdmin,
     async close() {
       // Live-count streams stay open until ended; server.close() waits for every connection.
       petitions.closeStreams();

@@ -34,7 +34,7 @@ export async function signedIn(app: { request: (path: string, init?: RequestInit
   const password = "budget-test-password-1234";
   await createUser(db, { email, displayName: `Test ${role}`, password, role }, "system");
   const session = await signIn(db, email, password);
-  if (!session) throw new Error("sign-in failed");
+  if (session.kind !== "signedIn") throw new Error("sign-in failed");
   const cookie = `oversight_session=${session.token}`;
   const page = await app.request("/budget/admin", { headers: { cookie } });
   const html = await page.text();

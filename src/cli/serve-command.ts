@@ -1,6 +1,5 @@
 import { Command } from "commander";
 import { loadConfig } from "../config.js";
-import { DEMO_ADMIN } from "../records/demo.js";
 import { startServer } from "../server.js";
 import { DATA_DIR_HELP } from "./shared.js";
 
@@ -15,7 +14,8 @@ export function serveCommand(): Command {
       const started = Date.now();
       const server = await startServer(config, { demo: options.demo });
       console.log(`Oversight is serving at ${server.url} (${server.db.kind}, ready in ${Date.now() - started} ms)`);
-      if (options.demo) console.log(`Demo sign-in (synthetic data only): ${DEMO_ADMIN.email} / ${DEMO_ADMIN.password}`);
+      // Shown once, when the demo (and its administrator) is created in this data directory; only its hash is kept.
+      if (server.demoAdmin) console.log(`Demo sign-in (synthetic data only; shown this once): ${server.demoAdmin.email} / ${server.demoAdmin.password}`);
       const stop = async () => {
         await server.close();
         process.exit(0);

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { appendAudit } from "../audit/service.js";
 import { createUser } from "../auth/service.js";
 import type { Db, Queryable } from "../db/db.js";
@@ -9,7 +10,13 @@ import * as write from "./write-repo.js";
  * Every row is flagged is_demo and every page says so; the names are invented.
  * Deterministic (a seeded generator), so screenshots and tests are repeatable.
  */
-export const DEMO_ADMIN = { email: "admin@demo.oversight.test", password: "demo-admin-password" } as const;
+export const DEMO_ADMIN_EMAIL = "admin@demo.oversight.test";
+
+/** The demo administrator's sign-in, made when the demo is loaded: a new random password per database. */
+export interface DemoAdmin {
+  email: string;
+  password: string;
+}
 
 const FIRST = ["Alex", "Jordan", "Casey", "Morgan", "Taylor", "Riley", "Jamie", "Avery", "Quinn", "Rowan", "Sam", "Drew", "Elena", "Marisol", "Andre", "Tomás"];
 const LAST = ["Demoson", "Samplewood", "Fictara", "Placeholt", "Exampleton", "Mockridge", "Testa", "Synthe", "Imaginary", "Notreal", "Specimen", "Prototyp"];
@@ -31,7 +38,11 @@ function seeded(seed: number) {
 
 const isoDate = (year: number, dayOfYear: number) => new Date(Date.UTC(year, 0, 1 + dayOfYear)).toISOString().slice(0, 10);
 
-export async function loadDemo(db: Db): Promise<void> {
+/**
+ * Loads the demo records and creates the demo administrator with a random
+ * password, which is returned once (to be shown once) and stored only as its hash.
+ */
+export async function loadDemo(db: Db): Promise<DemoAdmin> {
   await db.transaction(async (tx) => {
     const rand = seeded(2020);
     const city = await write.insertAgency(tx, { slug: "demo-city-pd", name: "Demo City Police Department (synthetic)", city: "Demo City", state: "MO", is_demo: true });
@@ -43,7 +54,9 @@ export async function loadDemo(db: Db): Promise<void> {
     await refreshDerived(tx);
     await appendAudit(tx, { actor: "system", action: "demo.load", entity: "records", data: { officers: officers.length, complaints } });
   });
-  await createUser(db, { email: DEMO_ADMIN.email, displayName: "Demo administrator", password: DEMO_ADMIN.password, role: "admin" }, "system");
+  const admin = { email: DEMO_ADMIN_EMAIL, password: randomBytes(15).toString("base64url") };
+  await createUser(db, { email: admin.email, displayName: "Demo administrator", password: admin.password, role: "admin" }, "system");
+  return admin;
 }
 
 type Rand = ReturnType<typeof seeded>;

@@ -28,6 +28,8 @@ export type AppEnv = {
     lang: Lang;
     t: Translate;
     actor: Actor;
+    /** The signed-in user's session (auth/service.ts SessionInfo); absent for the public. */
+    session?: { id: string; authenticatedAt: number; twoFactor: boolean };
     csrfToken: string;
   };
 };

@@ -84,6 +84,7 @@ function AccountLinks(props: PageProps) {
     <form class="account" method="post" action="/logout">
       <input type="hidden" name="_csrf" value={props.csrfToken} />
       <span>{t("auth.signedInAs", { name: actor.displayName })}</span>{" "}
+      <a href="/account">{t("nav.account")}</a>{" "}
       <button type="submit">{t("nav.signOut")}</button>
     </form>
   );

@@ -12,7 +12,9 @@ export const TEST_AUDIT_KEY_SEED = "5e".repeat(32);
 /** The real app over a fresh test database, for route tests through app.request(). */
 export async function createTestApp(options: { apiRateLimit?: number; demo?: boolean; db?: Db; env?: NodeJS.ProcessEnv } = {}) {
   // Settings first: a refused one must not leave a database open.
-  const config = { ...loadConfig({ dataDir: "/nonexistent" }, options.env ?? {}), apiRateLimit: options.apiRateLimit ?? 10_000 };
+  // Administrators may sign in without two-factor here unless a test asks (OVERSIGHT_ADMIN_TWO_FACTOR=required):
+  // the modules' tests act as admins signed in with a password only.
+  const config = { ...loadConfig({ dataDir: "/nonexistent" }, { OVERSIGHT_ADMIN_TWO_FACTOR: "optional", ...options.env }), apiRateLimit: options.apiRateLimit ?? 10_000 };
   const db = options.db ?? (await openTestDb());
   const app = createApp({ db, config, logger: createLogger("silent"), demo: options.demo ?? false, secret: TEST_SECRET, auditKey: loadAuditKey("/nonexistent", { OVERSIGHT_AUDIT_KEY: TEST_AUDIT_KEY_SEED }) });
   return { app, db, close: () => db.close() };

@@ -31,7 +31,6 @@ import type { Browser, BrowserContextOptions, Locator, Page, Response } from "pl
 import { createUser } from "../../src/auth/service.js";
 import { BOARD_VOTES, DEFAULT_DISCIPLINE_MATRIX, type BoardVote } from "../../src/cases/board.js";
 import { checkTransition, type CaseFacts, type CaseState } from "../../src/cases/workflow.js";
-import { DEMO_ADMIN } from "../../src/records/demo.js";
 import { en, es, type MessageKey } from "../../src/web/i18n/index.js";
 import { checkA11y, launchBrowser, screenshot, startTestSite, type TestSite, PageOpener } from "./harness.js";
 
@@ -499,7 +498,7 @@ describe(`a complaint from a phone to a public record (${engine})`, { timeout: 1
 
   it("the admin sets a panel of three; two members vote, one recuses, and the board decides", async () => {
     assert.ok(story.allegations, "the allegations are known");
-    const admin = await staffPage("admin", DEMO_ADMIN);
+    const admin = await staffPage("admin", site.demoAdmin);
     await openCase(admin);
     const panel = admin.locator('main form[action$="/panel"]');
     for (const id of ids.board) await panel.locator(`input[name="members"][value="${id}"]`).check();
@@ -559,7 +558,7 @@ describe(`a complaint from a phone to a public record (${engine})`, { timeout: 1
   });
 
   it("the admin records the department's lighter decision, sees the deviation, and closing publishes the record", async () => {
-    const admin = await staffPage("admin", DEMO_ADMIN);
+    const admin = await staffPage("admin", site.demoAdmin);
     await openCase(admin);
     await move(admin, "discipline_recommended");
     await complainantSees("discipline_recommended", "discipline-recommended");

@@ -20,6 +20,7 @@ import { chromium, type Browser, type BrowserContext, type BrowserContextOptions
 import { loadConfig } from "../../src/config.js";
 import type { Db } from "../../src/db/db.js";
 import { createThrowawayDatabase } from "../../src/db/test-db.js";
+import type { DemoAdmin } from "../../src/records/demo.js";
 import { startServer } from "../../src/server.js";
 
 const require = createRequire(import.meta.url);
@@ -29,6 +30,8 @@ export interface TestSite {
   /** Base URL with the real port, e.g. http://localhost:41234 */
   url: string;
   db: Db;
+  /** The demo administrator's sign-in: its password is random, made when the demo was loaded. */
+  demoAdmin: DemoAdmin;
   /** "pglite" or "postgres": which engine this run exercises. */
   engine: "pglite" | "postgres";
   /** Stops the server, closes the database, drops the throwaway database / data dir. */
@@ -48,7 +51,8 @@ export async function startTestSite(): Promise<TestSite> {
   const dataDir = await mkdtemp(join(tmpdir(), "oversight-e2e-"));
   const serverUrl = process.env.DATABASE_URL;
   const database = serverUrl ? await createThrowawayDatabase(serverUrl) : undefined;
-  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: database?.url ?? "", LOG_LEVEL: process.env.LOG_LEVEL ?? "silent" };
+  // The demo administrator signs in with a password only, as the browser tests do.
+  const env: NodeJS.ProcessEnv = { OVERSIGHT_ADMIN_TWO_FACTOR: "optional", ...process.env, DATABASE_URL: database?.url ?? "", LOG_LEVEL: process.env.LOG_LEVEL ?? "silent" };
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
     server = await startServer(loadConfig({ dataDir, port: 0 }, env), { demo: true });
@@ -60,9 +64,11 @@ export async function startTestSite(): Promise<TestSite> {
   // Port 0 must become the port the OS actually gave us.
   const port = Number(new URL(server.url).port);
   assert.ok(port > 0, `startServer returned ${server.url} for port 0: it must report the real port`);
+  assert.ok(server.demoAdmin, "the test site's empty database got the demo and its administrator");
   return {
     url: server.url,
     db: server.db,
+    demoAdmin: server.demoAdmin,
     engine: database ? "postgres" : "pglite",
     async close() {
       try {

@@ -11,7 +11,6 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Browser } from "playwright-core";
 import { loadConfig } from "../../src/config.js";
-import { DEMO_ADMIN } from "../../src/records/demo.js";
 import { startTestSmtp, type ReceivedMail, type TestSmtp } from "../../src/outbox/test-smtp.js";
 import { startPetitionSite, type PetitionSite } from "../../src/campaign/petitions/standalone.js";
 import { checkA11y, createThrowawayDatabase, launchBrowser, screenshot, type ThrowawayDatabase } from "./harness.js";
@@ -37,8 +36,9 @@ describe(`petition in the browser: sign, confirm by email, live count (${engine}
     smtp = await startTestSmtp();
     dataDir = await mkdtemp(join(tmpdir(), "oversight-e2e-petition-"));
     if (process.env.DATABASE_URL) database = await createThrowawayDatabase(process.env.DATABASE_URL);
+    // The demo administrator signs in with a password only.
     const env: NodeJS.ProcessEnv = {
-      ...process.env, DATABASE_URL: database?.url ?? "", LOG_LEVEL: process.env.LOG_LEVEL ?? "silent",
+      OVERSIGHT_ADMIN_TWO_FACTOR: "optional", ...process.env, DATABASE_URL: database?.url ?? "", LOG_LEVEL: process.env.LOG_LEVEL ?? "silent",
       SMTP_URL: smtp.url, EMAIL_FROM: "Oversight <no-reply@oversight.test>", OUTBOX_INTERVAL_MS: "200",
     };
     site = await startPetitionSite(loadConfig({ dataDir, port: 0 }, env), { seed: true, demo: true, settings: { liveIntervalMs: 500 } });
@@ -146,8 +146,8 @@ describe(`petition in the browser: sign, confirm by email, live count (${engine}
     const context = await browser.newContext({ baseURL: site.url, viewport: { width: 1280, height: 900 }, acceptDownloads: true });
     const page = await context.newPage();
     await page.goto("/login?lang=en");
-    await page.fill("input[name=email]", DEMO_ADMIN.email);
-    await page.fill("input[name=password]", DEMO_ADMIN.password);
+    await page.fill("input[name=email]", site.demoAdmin!.email);
+    await page.fill("input[name=password]", site.demoAdmin!.password);
     await page.click("main button[type=submit]");
     await page.goto(`/petitions/${SLUG}/manage?lang=en`);
     await checkA11y(page, "manage petition");

@@ -6,7 +6,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playwright-core";
-import { DEMO_ADMIN } from "../../src/records/demo.js";
 import { en, es } from "../../src/web/i18n/index.js";
 import { checkA11y, launchBrowser, screenshot, startTestSite, type TestSite } from "./harness.js";
 
@@ -109,8 +108,8 @@ describe(`site in a browser (${engine})`, { timeout: 60_000 }, () => {
     assert.equal(anonymous?.headers()["cache-control"], "no-cache", "before signing in the home page is an ordinary public page");
 
     await page.goto("/login");
-    await page.getByLabel(en["auth.email"]).fill(DEMO_ADMIN.email);
-    await page.getByLabel(en["auth.password"]).fill(DEMO_ADMIN.password);
+    await page.getByLabel(en["auth.email"]).fill(site.demoAdmin.email);
+    await page.getByLabel(en["auth.password"]).fill(site.demoAdmin.password);
     const posted = page.waitForResponse((r) => r.request().method() === "POST" && new URL(r.url()).pathname === "/login");
     await page.locator("main").getByRole("button", { name: en["auth.submit"] }).click();
     assert.equal((await posted).status(), 303);
@@ -142,7 +141,7 @@ describe(`site in a browser (${engine})`, { timeout: 60_000 }, () => {
   it("refuses a wrong password with the error message", async () => {
     const page = await newPage();
     await page.goto("/login");
-    await page.getByLabel(en["auth.email"]).fill(DEMO_ADMIN.email);
+    await page.getByLabel(en["auth.email"]).fill(site.demoAdmin.email);
     await page.getByLabel(en["auth.password"]).fill("not-the-password");
     const posted = page.waitForResponse((r) => r.request().method() === "POST" && new URL(r.url()).pathname === "/login");
     await page.locator("main").getByRole("button", { name: en["auth.submit"] }).click();
@@ -159,8 +158,8 @@ describe(`site in a browser (${engine})`, { timeout: 60_000 }, () => {
     const page = await newPage();
     await page.goto("/login");
     assert.equal(await page.locator('main form input[name="_csrf"]').count(), 1, "the form carries a CSRF token");
-    await page.getByLabel(en["auth.email"]).fill(DEMO_ADMIN.email);
-    await page.getByLabel(en["auth.password"]).fill(DEMO_ADMIN.password);
+    await page.getByLabel(en["auth.email"]).fill(site.demoAdmin.email);
+    await page.getByLabel(en["auth.password"]).fill(site.demoAdmin.password);
     await page.evaluate(() => document.querySelector('main form input[name="_csrf"]')?.remove());
     assert.equal(await page.locator('main form input[name="_csrf"]').count(), 0);
     const posted = page.waitForResponse((r) => r.request().method() === "POST" && new URL(r.url()).pathname === "/login");

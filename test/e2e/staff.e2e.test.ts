@@ -23,7 +23,6 @@ import type { Browser, BrowserContextOptions, Locator, Page, Response } from "pl
 import { createUser } from "../../src/auth/service.js";
 import { DEFAULT_DISCIPLINE_MATRIX } from "../../src/cases/board.js";
 import { submitComplaint } from "../../src/cases/service.js";
-import { DEMO_ADMIN } from "../../src/records/demo.js";
 import { en, es, type MessageKey } from "../../src/web/i18n/index.js";
 import { checkA11y, launchBrowser, screenshot, startTestSite, type TestSite, PageOpener } from "./harness.js";
 
@@ -126,7 +125,7 @@ describe(`staff: office settings, assignment and "mine" in a browser (${engine})
 
   it("the admin changes the discipline window in the office settings, and the dashboard's clocks move", async () => {
     admin = await pages.newPage();
-    await signIn(admin, DEMO_ADMIN, "en");
+    await signIn(admin, site.demoAdmin, "en");
     await follow(admin, admin.locator("header nav").getByRole("link", { name: en["staff.cases"], exact: true }), "the staff dashboard");
     assert.equal(squash(await admin.getByTestId("window").innerText()), `${en["staff.settings.window"]}: ${en["staff.settings.window.1y"]} · ${en["staff.settings.change"]}`);
     const headers = (await admin.locator("main table thead th").allInnerTexts()).map(squash);

@@ -20,7 +20,7 @@ import type { Db } from "../../db/db.js";
 import { migrate } from "../../db/migrate.js";
 import { createLogger } from "../../logger.js";
 import { startOutboxWorker, type OutboxWorker } from "../../outbox/index.js";
-import { hasDemoContent, loadDemo } from "../../records/demo.js";
+import { hasDemoContent, loadDemo, type DemoAdmin } from "../../records/demo.js";
 import { isEmpty } from "../../records/service.js";
 import { loadAuditKey } from "../../audit/signing-key.js";
 import { loadSecret } from "../../secret.js";
@@ -33,6 +33,8 @@ import { seedKansasCityPetition } from "./seed.js";
 export interface PetitionSite {
   url: string;
   db: Db;
+  /** Set when this start loaded the demo: the demo administrator's sign-in. */
+  demoAdmin?: DemoAdmin;
   petitions: PetitionsHandle;
   close(): Promise<void>;
 }
@@ -41,7 +43,7 @@ export async function startPetitionSite(config: Config, options: { seed?: boolea
   const logger = createLogger(config.logLevel);
   const db = await connect({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
   await migrate(db);
-  if (options.demo && (await isEmpty(db))) await loadDemo(db);
+  const demoAdmin = options.demo && (await isEmpty(db)) ? await loadDemo(db) : undefined;
   if (options.seed) await seedKansasCityPetition(db);
   let outbox: OutboxWorker | undefined;
   if (config.smtpUrl) {
@@ -68,6 +70,7 @@ export async function startPetitionSite(config: Config, options: { seed?: boolea
   return {
     url: `http://localhost:${port}`,
     db,
+    demoAdmin,
     petitions,
     async close() {
       petitions.closeStreams();
@@ -96,6 +99,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   startPetitionSite(config, { seed: args.includes("--seed"), demo: args.includes("--demo") }).then(
     (site) => {
       console.log(`Oversight (with petitions) is serving at ${site.url} (${site.db.kind})`);
+      if (site.demoAdmin) console.log(`Demo sign-in (synthetic data only; shown this once): ${site.demoAdmin.email} / ${site.demoAdmin.password}`);
       const stop = async () => {
         await site.close();
         process.exit(0);

@@ -1,3 +1,4 @@
+import { authEn } from "../../auth/i18n.js";
 import { budgetEn } from "../../budget/i18n.js";
 import { campaignEn } from "../../campaign/i18n.js";
 import { petitionsEn } from "../../campaign/petitions/i18n.js";
@@ -7,6 +8,7 @@ import { reportsEn } from "../../cases/reports/i18n.js";
 /** English text for everything a person sees. Spanish (es.ts) must have every key. */
 export const en = {
   ...casesEn,
+  ...authEn,
   ...campaignEn,
   ...budgetEn,
   ...petitionsEn,

@@ -1,3 +1,4 @@
+import { authEs } from "../../auth/i18n.js";
 import { budgetEs } from "../../budget/i18n.js";
 import { campaignEs } from "../../campaign/i18n.js";
 import { petitionsEs } from "../../campaign/petitions/i18n.js";
@@ -8,6 +9,7 @@ import type { MessageKey } from "./en.js";
 /** Texto en español de todo lo que ve una persona. */
 export const es: Record<MessageKey, string> = {
   ...casesEs,
+  ...authEs,
   ...campaignEs,
   ...budgetEs,
   ...petitionsEs,
