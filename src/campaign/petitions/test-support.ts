@@ -34,7 +34,7 @@ export const TEST_SETTINGS: Partial<PetitionSettings> = { batchDelayMs: 1, liveI
 export async function createPetitionTestApp(options: { settings?: Partial<PetitionSettings>; db?: Db; env?: NodeJS.ProcessEnv } = {}): Promise<PetitionTestApp> {
   const db = options.db ?? (await openTestDb());
   const settings = { ...TEST_SETTINGS, ...options.settings };
-  const config = { ...loadConfig({ dataDir: "/nonexistent" }, options.env ?? { OVERSIGHT_PUBLIC_URL: "http://oversight.test" }), apiRateLimit: 100_000 };
+  const config = { ...loadConfig({ dataDir: "/nonexistent" }, { OVERSIGHT_ADMIN_TWO_FACTOR: "optional", ...(options.env ?? { OVERSIGHT_PUBLIC_URL: "http://oversight.test" }) }), apiRateLimit: 100_000 };
   // Made first, so the routes (ours or src/app.tsx's) find these settings.
   const runtime = petitionRuntime(db, { settings });
   const site = createApp({ db, config, logger: createLogger("silent"), demo: false, secret: TEST_SECRET });
