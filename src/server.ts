@@ -15,6 +15,7 @@ import { startOutboxWorker, type OutboxWorker } from "./outbox/index.js";
 import { startReminderJob } from "./cases/reminders.js";
 import { hasDemoContent, loadDemo, type DemoAdmin } from "./records/demo.js";
 import { isEmpty } from "./records/service.js";
+import { startBackupSocket } from "./backup/socket.js";
 
 export interface RunningServer {
   url: string;
@@ -61,6 +62,11 @@ export async function startServer(config: Config, options: { demo: boolean }): P
   if (config.smtpUrl) {
     outbox = startOutboxWorker(db, { smtpUrl: config.smtpUrl, from: config.emailFrom!, intervalMs: config.outboxIntervalMs, concurrency: config.outboxConcurrency, logger: logger.child({ component: "outbox" }) });
   }
+  // `oversight backup` reaches a running embedded database through this socket (see src/backup/socket.ts).
+  const backupSocket = config.databaseUrl ? undefined : await startBackupSocket(db, config.dataDir, (error) => logger.error({ err: error }, "backup copy failed")).catch((error: unknown) => {
+    logger.warn({ err: error }, "backups while running are unavailable: the backup socket could not be opened");
+    return undefined;
+  });
   const petitions = startPetitions({ db, logger: logger.child({ component: "petitions" }) });
   // Bound before the app is built, so port 0 becomes the real port the app's email links name.
   let app: ReturnType<typeof createApp> | undefined;
@@ -80,6 +86,7 @@ export async function startServer(config: Config, options: { demo: boolean }): P
       // Live-count streams stay open until ended; server.close() waits for every connection.
       petitions.closeStreams();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await backupSocket?.close();
       await petitions.stop();
       await reminders?.stop();
       await outbox?.stop();

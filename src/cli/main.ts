@@ -3,6 +3,7 @@ import { Command } from "commander";
 import { ZodError } from "zod";
 import { describeIssues } from "../web/errors.js";
 import { auditCommand } from "./audit-command.js";
+import { backupCommand, restoreCommand } from "./backup-command.js";
 import { exportCommand } from "./export-command.js";
 import { importCommand } from "./import-command.js";
 import { pbCommand } from "./pb-command.js";
@@ -23,6 +24,8 @@ program.addCommand(exportCommand());
 program.addCommand(pbCommand());
 program.addCommand(seedCommand());
 program.addCommand(userCommand());
+program.addCommand(backupCommand());
+program.addCommand(restoreCommand());
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   // Users get the message, not a stack trace; a refused input names its fields.

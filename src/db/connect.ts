@@ -106,6 +106,8 @@ export async function pgliteDb(pg: PGlite): Promise<Db> {
     exec: root.exec,
     transaction: (fn) => pg.transaction((tx) => fn(wrap(tx as unknown as PgliteLike))),
     copyRows: (tx, table, columns, rows) => (tx as Queryable & { copy: PgliteCopy }).copy(table, columns, rows),
+    // PGlite's dump holds its query lock for the whole copy: no statement writes meanwhile.
+    dumpFiles: async () => new Uint8Array(await (await pg.dumpDataDir("none")).arrayBuffer()),
     close: () => pg.close(),
   };
 }

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 
@@ -24,11 +24,13 @@ export interface DataDirLock {
   release(): void;
 }
 
-interface LockOwner {
+export interface LockOwner {
   pid: number;
   host: string;
   command: string;
   since: string;
+  /** Where the owner answers `oversight backup` (a unix socket), when it is a running server. */
+  backupSocket?: string;
 }
 
 /**
@@ -98,10 +100,33 @@ function ownLock(path: string): DataDirLock {
 function readOwner(path: string): LockOwner | undefined {
   try {
     const owner = JSON.parse(readFileSync(path, "utf8")) as Partial<LockOwner>;
-    return typeof owner.pid === "number" ? { pid: owner.pid, host: String(owner.host ?? ""), command: String(owner.command ?? ""), since: String(owner.since ?? "") } : undefined;
+    if (typeof owner.pid !== "number") return undefined;
+    const read: LockOwner = { pid: owner.pid, host: String(owner.host ?? ""), command: String(owner.command ?? ""), since: String(owner.since ?? "") };
+    if (typeof owner.backupSocket === "string") read.backupSocket = owner.backupSocket;
+    return read;
   } catch {
     return undefined;
   }
+}
+
+/** The live process that holds the directory, if any (a lock left by a dead process is no holder). */
+export function lockHolder(dir: string): LockOwner | undefined {
+  const owner = readOwner(join(dir, LOCK_FILE));
+  return owner && isAlive(owner) ? owner : undefined;
+}
+
+/**
+ * Adds facts to this process's own lock (as postmaster.pid names its socket
+ * directory): written whole under another name and renamed, so a reader never
+ * sees half a lock and takes it for a stale one.
+ */
+export function noteLockOwner(dir: string, facts: Pick<LockOwner, "backupSocket">): void {
+  const path = join(dir, LOCK_FILE);
+  const owner = readOwner(path);
+  if (owner?.pid !== process.pid) return;
+  const next = `${path}.${process.pid}.tmp`;
+  writeFileSync(next, JSON.stringify({ ...owner, ...facts }), { mode: 0o600 });
+  renameSync(next, path);
 }
 
 /** A lock from another host (a shared disk) is never presumed dead. */

@@ -20,5 +20,11 @@ export interface Db extends Queryable {
    * must be called inside a transaction's Queryable when atomicity matters.
    */
   copyRows(tx: Queryable, table: string, columns: readonly string[], rows: readonly (readonly unknown[])[]): Promise<void>;
+  /**
+   * PGlite only: every file of the data directory as one tar, taken while no
+   * statement runs, so it is a crash-consistent copy (an open transaction is
+   * rolled back when it is opened). The backup reads it.
+   */
+  dumpFiles?(): Promise<Uint8Array>;
   close(): Promise<void>;
 }
