@@ -57,7 +57,7 @@ export async function backupDataDir(dataDir: string, file: string): Promise<Back
   const target = resolve(file);
   if (existsSync(target)) throw new BackupError(`${file} already exists: a backup never overwrites a file; choose a new name`);
   const { dump, live } = await copyDatabase(dataDir);
-  const database = writeTar(readTar(dump).filter((entry) => !isOwnFile(entry.name)));
+  const database = await writeTar((await readTar(dump)).filter((entry) => !isOwnFile(entry.name)));
   const audit = await auditHeadOf(database, "the copy");
   const parts: { name: string; data: Uint8Array }[] = [{ name: DATABASE_PART, data: database }];
   for (const name of KEY_PARTS) {
@@ -74,7 +74,7 @@ export async function backupDataDir(dataDir: string, file: string): Promise<Back
   };
   const mtime = Math.floor(Date.now() / 1000);
   const archive = gzipSync(
-    writeTar([
+    await writeTar([
       { name: "manifest.json", type: "file", mode: 0o600, mtime, data: Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`) },
       ...parts.map((part): TarEntry => ({ name: part.name, type: "file", mode: 0o600, mtime, data: part.data })),
     ]),
@@ -163,7 +163,7 @@ export interface RestoreResult {
 export async function restoreBackup(file: string, target: string): Promise<RestoreResult> {
   const dir = resolve(target);
   refuseNonEmpty(dir, target);
-  const { manifest, parts } = readBackup(file);
+  const { manifest, parts } = await readBackup(file);
   const parent = dirname(dir);
   mkdirSync(parent, { recursive: true });
   const temp = join(parent, `.${basename(dir)}.restoring-${randomBytes(6).toString("hex")}`);
@@ -207,7 +207,7 @@ function refuseNonEmpty(dir: string, shown: string): void {
 }
 
 /** Reads and checks a backup file: every problem is named before anything is written. */
-export function readBackup(file: string): { manifest: Manifest; parts: Map<string, Uint8Array> } {
+export async function readBackup(file: string): Promise<{ manifest: Manifest; parts: Map<string, Uint8Array> }> {
   let packed: Buffer;
   try {
     packed = readFileSync(file);
@@ -216,7 +216,7 @@ export function readBackup(file: string): { manifest: Manifest; parts: Map<strin
   }
   let entries: TarEntry[];
   try {
-    entries = readTar(gunzipSync(packed));
+    entries = await readTar(gunzipSync(packed));
   } catch (error) {
     const reason = error instanceof TarError ? error.message : `not a gzip file, or cut short: ${(error as Error).message}`;
     throw new BackupError(`${file} is a corrupt archive (${reason})`);

@@ -158,10 +158,10 @@ describe(`backup and restore of a running embedded site (${postgresRun ? "postgr
     await new Promise((resolve) => server!.once("exit", resolve));
     server = null;
 
-    const duringManifest = readBackup(duringFile).manifest;
-    const afterManifest = readBackup(afterFile).manifest;
+    const duringManifest = (await readBackup(duringFile)).manifest;
+    const afterManifest = (await readBackup(afterFile)).manifest;
     assert.deepEqual(Object.keys(duringManifest.parts).sort(), ["audit-signing.key", "database.tar", "secret.key"]);
-    assert.equal(Buffer.from(readBackup(afterFile).parts.get("secret.key")!).toString(), readFileSync(join(dataDir, "secret.key"), "utf8"), "the secret key is saved");
+    assert.equal(Buffer.from((await readBackup(afterFile)).parts.get("secret.key")!).toString(), readFileSync(join(dataDir, "secret.key"), "utf8"), "the secret key is saved");
 
     // During the burst: restored at exactly the recorded head, and consistent within itself.
     const duringDir = join(work, "restored-during");
@@ -213,15 +213,15 @@ describe(`backup and restore of a running embedded site (${postgresRun ? "postgr
   /** Each damaged backup is refused with its problem named, and no directory is left behind. */
   async function checkRefusals(good: string): Promise<void> {
     const bytes = readFileSync(good);
-    const entries = readTar(gunzipSync(bytes));
-    const repack = (change: (name: string, data: Uint8Array) => Uint8Array) =>
-      gzipSync(writeTar(entries.map((entry) => ({ ...entry, data: change(entry.name, entry.data) }))));
+    const entries = await readTar(gunzipSync(bytes));
+    const repack = async (change: (name: string, data: Uint8Array) => Uint8Array) =>
+      gzipSync(await writeTar(entries.map((entry) => ({ ...entry, data: change(entry.name, entry.data) }))));
     const manifest = JSON.parse(Buffer.from(entries.find((e) => e.name === "manifest.json")!.data).toString()) as Manifest;
     const cases: { label: string; bytes: Uint8Array; error: RegExp }[] = [
       { label: "truncated", bytes: bytes.subarray(0, Math.floor(bytes.length / 2)), error: /corrupt archive/ },
       {
         label: "tampered database",
-        bytes: repack((name, data) => {
+        bytes: await repack((name, data) => {
           if (name !== "database.tar") return data;
           const changed = Buffer.from(data);
           changed[changed.length - 4096] ^= 0xff;
@@ -231,15 +231,15 @@ describe(`backup and restore of a running embedded site (${postgresRun ? "postgr
       },
       {
         label: "tampered key",
-        bytes: repack((name, data) => (name === "secret.key" ? Buffer.from("0".repeat(64)) : data)),
+        bytes: await repack((name, data) => (name === "secret.key" ? Buffer.from("0".repeat(64)) : data)),
         error: /checksum mismatch .*secret\.key/,
       },
       {
         label: "manifest head changed",
-        bytes: repack((name, data) => (name === "manifest.json" ? Buffer.from(JSON.stringify({ ...manifest, audit: { ...manifest.audit, size: manifest.audit.size - 1 } })) : data)),
+        bytes: await repack((name, data) => (name === "manifest.json" ? Buffer.from(JSON.stringify({ ...manifest, audit: { ...manifest.audit, size: manifest.audit.size - 1 } })) : data)),
         error: /audit mismatch/,
       },
-      { label: "not a backup", bytes: gzipSync(writeTar([{ name: "notes.txt", type: "file", mode: 0o644, mtime: 0, data: Buffer.from("hello") }])), error: /wrong format/ },
+      { label: "not a backup", bytes: gzipSync(await writeTar([{ name: "notes.txt", type: "file", mode: 0o644, mtime: 0, data: Buffer.from("hello") }])), error: /wrong format/ },
     ];
     const parent = join(work, "refusals");
     mkdirSync(parent);

@@ -25,7 +25,7 @@ describe(`the data directory copy a backup is made from (${process.env.DATABASE_
       });
       assert.deepEqual(await db.query("SELECT n FROM copy_probe ORDER BY n"), [{ n: 1 }, { n: 2 }]);
       // Through our tar writer, as a backup stores it.
-      const pg = await createPglite(undefined, new Blob([new Uint8Array(writeTar(readTar(copy!)))]));
+      const pg = await createPglite(undefined, new Blob([new Uint8Array(await writeTar(await readTar(copy!)))]));
       try {
         assert.deepEqual((await pg.query("SELECT n FROM copy_probe ORDER BY n")).rows, [{ n: 1 }], "the open transaction's row is not in the copy");
       } finally {
