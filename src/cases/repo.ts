@@ -168,16 +168,32 @@ export interface CaseListRow {
 }
 
 /** Every case with what the deadline dashboard needs, newest first; only one staff member's with `assignedTo`. */
-export function listCases(tx: Queryable, onlyOpen: boolean, filter: { assignedTo?: string } = {}): Promise<CaseListRow[]> {
-  const where = [onlyOpen ? "c.state NOT IN ('closed', 'closed_no_finding', 'referred_out')" : "", filter.assignedTo ? "c.assigned_to = $1" : ""].filter(Boolean);
+/**
+ * Cases for the staff lists. `assignedTo`: only that staff member's cases;
+ * `panelMember`: only cases on whose board panel that member sits without
+ * having recused (what a board member may read).
+ */
+export function listCases(tx: Queryable, onlyOpen: boolean, filter: { assignedTo?: string; panelMember?: string } = {}): Promise<CaseListRow[]> {
+  const params: string[] = [];
+  const where = [onlyOpen ? "c.state NOT IN ('closed', 'closed_no_finding', 'referred_out')" : ""];
+  if (filter.assignedTo) {
+    params.push(filter.assignedTo);
+    where.push(`c.assigned_to = $${params.length}`);
+  }
+  if (filter.panelMember) {
+    params.push(filter.panelMember);
+    const member = `$${params.length}::uuid`;
+    where.push(`EXISTS (SELECT 1 FROM board_panels p WHERE p.case_id = c.id AND ${member} = ANY (p.members))
+        AND NOT EXISTS (SELECT 1 FROM board_votes v WHERE v.case_id = c.id AND v.member_id = ${member} AND v.recused)`);
+  }
   return tx.query<CaseListRow>(
     `SELECT c.id, c.case_number, c.state, c.channel, c.received_at, c.incident_date, c.acknowledged_at, c.first_contact_at, c.classified_at, c.anonymous, c.assigned_to,
             EXISTS (SELECT 1 FROM case_people p WHERE p.case_id = c.id AND p.role = 'complainant' AND p.contact_ok AND (p.email IS NOT NULL OR p.phone IS NOT NULL)) AS contactable,
             EXISTS (SELECT 1 FROM case_allegations a WHERE a.case_id = c.id AND a.is_force) AS has_force,
             (SELECT min(e.at) FROM case_events e WHERE e.case_id = c.id AND e.kind = 'final_decision') AS final_at
-       FROM cases c ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+       FROM cases c ${where.some(Boolean) ? `WHERE ${where.filter(Boolean).join(" AND ")}` : ""}
       ORDER BY c.received_at DESC`,
-    filter.assignedTo ? [filter.assignedTo] : [],
+    params,
   );
 }
 

@@ -8,6 +8,7 @@ import { filesFromForm } from "../form.js";
 import { evidenceFromFiles } from "./check.js";
 import { EXTENSION, isImage } from "./detect.js";
 import { openEvidence, storeEvidence } from "./store.js";
+import { assertMayReadCase } from "../staff-view.js";
 
 /**
  * Evidence for staff.
@@ -46,6 +47,8 @@ export function evidenceRoutes(): Hono<AppEnv> {
     const evidenceId = parseParam(c, "evidenceId", uuidSchema);
     const exported = c.req.query("download") === "1";
     const everything = can(actor, "cases.work");
+    // Before the custody log records a view: a case the actor may not read is "not found".
+    await assertMayReadCase(c.get("deps").db, actor, caseId);
     const opened = await c.get("deps").db.transaction((tx) =>
       openEvidence(tx, caseId, evidenceId, `user:${actor.id}`, exported ? "exported" : "viewed", (type) => everything || isImage(type)),
     );
