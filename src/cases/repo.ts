@@ -212,3 +212,32 @@ export async function getSetting<T>(tx: Queryable, key: string): Promise<T | und
 export async function setSetting(tx: Queryable, key: string, value: unknown): Promise<void> {
   await tx.query("INSERT INTO office_settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value", [key, JSON.stringify(value)]);
 }
+
+/** Opens the complainant's access from one browser (only the token's hash is stored), and clears lapsed ones. */
+export async function insertCaseAccess(tx: Queryable, v: { tokenHash: string; caseId: string; now: string; expiresAt: string; idleSince: string }): Promise<void> {
+  await tx.query("DELETE FROM case_access_sessions WHERE last_seen_at <= $1::timestamptz OR expires_at <= $2::timestamptz", [v.idleSince, v.now]);
+  await tx.query(
+    "INSERT INTO case_access_sessions (token_hash, case_id, created_at, last_seen_at, expires_at) VALUES ($1, $2, $3::timestamptz, $3::timestamptz, $4::timestamptz)",
+    [v.tokenHash, v.caseId, v.now, v.expiresAt],
+  );
+}
+
+/**
+ * The case a live access opens, unless it sat unused since `idleSince` or is
+ * past its end; marks it used now when it was last used before `touchBefore`.
+ */
+export async function useCaseAccess(tx: Queryable, tokenHash: string, now: string, idleSince: string, touchBefore: string): Promise<string | undefined> {
+  const [row] = await tx.query<{ case_id: string; stale: boolean }>(
+    `SELECT case_id, last_seen_at < $4::timestamptz AS stale FROM case_access_sessions
+      WHERE token_hash = $1 AND last_seen_at > $3::timestamptz AND expires_at > $2::timestamptz`,
+    [tokenHash, now, idleSince, touchBefore],
+  );
+  if (!row) return undefined;
+  if (row.stale) await tx.query("UPDATE case_access_sessions SET last_seen_at = $2::timestamptz WHERE token_hash = $1", [tokenHash, now]);
+  return row.case_id;
+}
+
+/** Ends one access ("close on this device"). */
+export async function deleteCaseAccess(tx: Queryable, tokenHash: string): Promise<void> {
+  await tx.query("DELETE FROM case_access_sessions WHERE token_hash = $1", [tokenHash]);
+}
