@@ -90,6 +90,8 @@ describe(`authorization: every route for every role (${testEngine})`, () => {
     // Evidence: the board sees stripped images only; PDFs, video and audio keep their metadata.
     { method: "GET", path: `/staff/cases/${ids.case}/evidence/${ids.photo}`, allowed: STAFF },
     { method: "GET", path: `/staff/cases/${ids.case}/evidence/${ids.photo}?download=1`, allowed: STAFF },
+    // The original as received (with its metadata): only staff who work cases.
+    { method: "GET", path: `/staff/cases/${ids.case}/evidence/${ids.photo}?original=1`, allowed: ["admin", "intake", "investigator"] },
     { method: "GET", path: `/staff/cases/${ids.case}/evidence/${ids.document}`, allowed: ["admin", "intake", "investigator"] },
     { method: "POST", path: `/staff/cases/${ids.otherCase}/evidence`, allowed: ["admin", "intake", "investigator"] },
     { method: "POST", path: "/staff/cases/new", allowed: ["admin", "intake"], body: { narrative: "Taken by phone: stopped without reason.", channel: "phone" } },

@@ -100,5 +100,13 @@ describe(`a PDF uploaded to a case: custody of the original, the rendered copy s
       assert.equal(sha256Hex(served), item.shared_sha256);
       for (const marker of FORBIDDEN) assert.ok(!contains(served, marker), `served copy has no ${marker}`);
     }
+    // The original, for a prosecutor or a court: the very bytes whose hash the custody log holds, and the export is recorded.
+    const exported = await site.app.request(`/staff/cases/${filed.caseId}/evidence/${item.id}?original=1`, { headers: { cookie } });
+    assert.equal(exported.status, 200);
+    assert.ok(Buffer.from(await exported.arrayBuffer()).equals(Buffer.from(original)));
+    assert.equal(exported.headers.get("x-evidence-sha256"), item.sha256);
+    assert.match(exported.headers.get("content-disposition") ?? "", /attachment; filename="evidence-[0-9a-f]{12}-original\.pdf"/);
+    const [last] = await site.db.query<{ action: string; sha256: string }>("SELECT action, sha256 FROM evidence_custody WHERE evidence_id = $1 ORDER BY seq DESC LIMIT 1", [item.id]);
+    assert.deepEqual([last.action, last.sha256], ["exported", item.sha256]);
   });
 });
