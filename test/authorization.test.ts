@@ -4,6 +4,7 @@ import { ROLES, type Role } from "../src/auth/roles.js";
 import { createUser } from "../src/auth/service.js";
 import { submitComplaint } from "../src/cases/service.js";
 import * as caseRepo from "../src/cases/repo.js";
+import { assignBoardPanel } from "../src/cases/staff-service.js";
 import { storeEvidence } from "../src/cases/evidence/store.js";
 import { jpegWithMetadata, pdf } from "../src/cases/evidence/fixtures.js";
 import { testEngine } from "../src/db/test-db.js";
@@ -60,6 +61,8 @@ describe(`authorization: every route for every role (${testEngine})`, () => {
       await storeEvidence(tx, mine.caseId, { name: "photo.jpg", type: "image/jpeg", bytes: jpegWithMetadata() }, "complainant"),
       await storeEvidence(tx, mine.caseId, { name: "record.pdf", type: "application/pdf", bytes: pdf() }, "complainant"),
     ]);
+    // The board member sits on the panel of this case (board members read only their panel's cases).
+    await assignBoardPanel(site.db, "test", mine.caseId, [userIds.get("board_member")!]);
     ids = { case: mine.caseId, otherCase: other.caseId, allegation: allegation.id, officer: caseOfficer.id, person: person.id, complaint: complaint.id, caseOfficer: caseOfficer.id, photo: photo.id, document: document.id };
     for (const role of ROLES) {
       const form = await site.app.request("/login");
@@ -87,6 +90,8 @@ describe(`authorization: every route for every role (${testEngine})`, () => {
     // Evidence: the board sees stripped images only; PDFs, video and audio keep their metadata.
     { method: "GET", path: `/staff/cases/${ids.case}/evidence/${ids.photo}`, allowed: STAFF },
     { method: "GET", path: `/staff/cases/${ids.case}/evidence/${ids.photo}?download=1`, allowed: STAFF },
+    // The original as received (with its metadata): only staff who work cases.
+    { method: "GET", path: `/staff/cases/${ids.case}/evidence/${ids.photo}?original=1`, allowed: ["admin", "intake", "investigator"] },
     { method: "GET", path: `/staff/cases/${ids.case}/evidence/${ids.document}`, allowed: ["admin", "intake", "investigator"] },
     { method: "POST", path: `/staff/cases/${ids.otherCase}/evidence`, allowed: ["admin", "intake", "investigator"] },
     { method: "POST", path: "/staff/cases/new", allowed: ["admin", "intake"], body: { narrative: "Taken by phone: stopped without reason.", channel: "phone" } },

@@ -110,7 +110,10 @@ describe(`complainant identity never leaves through a public door (${testEngine}
 
   it("shows the complainant's identity to intake staff but not to a board member", async () => {
     await createUser(db, { email: "intake@example.org", displayName: "Intake", password: "intake password!", role: "intake" }, "test");
-    await createUser(db, { email: "judge@example.org", displayName: "Judge", password: "board password!!", role: "board_member" }, "test");
+    const judgeId = await createUser(db, { email: "judge@example.org", displayName: "Judge", password: "board password!!", role: "board_member" }, "test");
+    // Board members read only the cases of their panel: the judge joins this one's.
+    const [panel] = await db.query<{ members: string[] }>("SELECT members FROM board_panels WHERE case_id = $1", [caseId]);
+    await staff.assignBoardPanel(db, "user:admin", caseId, [...panel.members, judgeId]);
     const pageFor = async (email: string, password: string) => {
       const form = await app.request("/login");
       const csrf = cookieFrom(form, "oversight_csrf")!;

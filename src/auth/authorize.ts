@@ -16,6 +16,9 @@ const POLICY = {
   "users.manage": ["admin"],
   "audit.read": ["public", "admin", "intake", "investigator", "board_member", "organizer"],
   "cases.read": ["admin", "intake", "investigator", "board_member"],
+  // Every case. A role with cases.read but not this one reads only the cases on whose board panel
+  // it sits without having recused (src/cases/staff-view.ts); any other case is "not found".
+  "cases.readAll": ["admin", "intake", "investigator"],
   "cases.readIdentity": ["admin", "intake", "investigator"],
   "cases.enter": ["admin", "intake"],
   "cases.work": ["admin", "intake", "investigator"],

@@ -120,6 +120,7 @@ describe(`case assignment to an investigator (${testEngine})`, () => {
 
   it("the case page shows the assignee by name, a select of investigators for intake, and take/give-back for investigators", async () => {
     const filed = await newCase();
+    await staff.assignBoardPanel(site.db, `user:${admin.id}`, filed.caseId, [board.id]);
     const page = async (who: StaffClient, lang: "en" | "es" = "en") => (await who.get(`/staff/cases/${filed.caseId}`, lang)).text();
     const first = await page(intake);
     assert.match(first, /data-testid="assignee">Nobody</);
@@ -175,6 +176,7 @@ describe(`case assignment to an investigator (${testEngine})`, () => {
 
   it("the staff API assigns with PUT, names a bad userId, refuses what the role may not do, and is documented", async () => {
     const filed = await newCase();
+    await staff.assignBoardPanel(site.db, `user:${admin.id}`, filed.caseId, [board.id]);
     const path = `/api/v1/staff/cases/${filed.caseId}/assignment`;
     const ok = await intake.json("PUT", path, { userId: ivan.id });
     assert.equal(ok.status, 200);

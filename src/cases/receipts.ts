@@ -23,20 +23,3 @@ export function receiptMatches(secret: Buffer, receipt: string, storedHash: stri
   const expected = Buffer.from(storedHash, "hex");
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
-
-/** A signed, expiring token that lets the browser that entered the receipt see that case. */
-export function signCaseAccess(secret: Buffer, caseId: string, expiresAt: number): string {
-  const payload = `${caseId}.${expiresAt}`;
-  const mac = createHmac("sha256", secret).update(`case-access:${payload}`).digest("base64url");
-  return `${payload}.${mac}`;
-}
-
-export function verifyCaseAccess(secret: Buffer, token: string | undefined, now = Date.now()): string | null {
-  if (!token) return null;
-  const parts = token.split(".");
-  if (parts.length !== 3) return null;
-  const [caseId, expires, mac] = parts;
-  const expected = createHmac("sha256", secret).update(`case-access:${caseId}.${expires}`).digest("base64url");
-  const ok = mac.length === expected.length && timingSafeEqual(Buffer.from(mac), Buffer.from(expected));
-  return ok && Number(expires) > now ? caseId : null;
-}

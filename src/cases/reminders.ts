@@ -3,7 +3,7 @@ import type { Db } from "../db/db.js";
 import { enqueueEmail } from "../outbox/index.js";
 import { reminderEmail } from "./reminder-email.js";
 import { staffAccounts } from "./staff-repo.js";
-import { deadlineDashboard } from "./staff-view.js";
+import { deadlineDashboard, OFFICE_READER } from "./staff-view.js";
 
 const DAY = 86_400_000;
 
@@ -15,7 +15,7 @@ const DAY = 86_400_000;
  * remembers what was already sent.
  */
 export async function enqueueDeadlineReminders(db: Db, to: string, linkBase: string, now = new Date()): Promise<number> {
-  const rows = await deadlineDashboard(db, now);
+  const rows = await deadlineDashboard(db, OFFICE_READER, now);
   const day = now.toISOString().slice(0, 10);
   let queued = 0;
   await db.transaction(async (tx) => {

@@ -168,16 +168,32 @@ export interface CaseListRow {
 }
 
 /** Every case with what the deadline dashboard needs, newest first; only one staff member's with `assignedTo`. */
-export function listCases(tx: Queryable, onlyOpen: boolean, filter: { assignedTo?: string } = {}): Promise<CaseListRow[]> {
-  const where = [onlyOpen ? "c.state NOT IN ('closed', 'closed_no_finding', 'referred_out')" : "", filter.assignedTo ? "c.assigned_to = $1" : ""].filter(Boolean);
+/**
+ * Cases for the staff lists. `assignedTo`: only that staff member's cases;
+ * `panelMember`: only cases on whose board panel that member sits without
+ * having recused (what a board member may read).
+ */
+export function listCases(tx: Queryable, onlyOpen: boolean, filter: { assignedTo?: string; panelMember?: string } = {}): Promise<CaseListRow[]> {
+  const params: string[] = [];
+  const where = [onlyOpen ? "c.state NOT IN ('closed', 'closed_no_finding', 'referred_out')" : ""];
+  if (filter.assignedTo) {
+    params.push(filter.assignedTo);
+    where.push(`c.assigned_to = $${params.length}`);
+  }
+  if (filter.panelMember) {
+    params.push(filter.panelMember);
+    const member = `$${params.length}::uuid`;
+    where.push(`EXISTS (SELECT 1 FROM board_panels p WHERE p.case_id = c.id AND ${member} = ANY (p.members))
+        AND NOT EXISTS (SELECT 1 FROM board_votes v WHERE v.case_id = c.id AND v.member_id = ${member} AND v.recused)`);
+  }
   return tx.query<CaseListRow>(
     `SELECT c.id, c.case_number, c.state, c.channel, c.received_at, c.incident_date, c.acknowledged_at, c.first_contact_at, c.classified_at, c.anonymous, c.assigned_to,
             EXISTS (SELECT 1 FROM case_people p WHERE p.case_id = c.id AND p.role = 'complainant' AND p.contact_ok AND (p.email IS NOT NULL OR p.phone IS NOT NULL)) AS contactable,
             EXISTS (SELECT 1 FROM case_allegations a WHERE a.case_id = c.id AND a.is_force) AS has_force,
             (SELECT min(e.at) FROM case_events e WHERE e.case_id = c.id AND e.kind = 'final_decision') AS final_at
-       FROM cases c ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+       FROM cases c ${where.some(Boolean) ? `WHERE ${where.filter(Boolean).join(" AND ")}` : ""}
       ORDER BY c.received_at DESC`,
-    filter.assignedTo ? [filter.assignedTo] : [],
+    params,
   );
 }
 
@@ -195,4 +211,33 @@ export async function getSetting<T>(tx: Queryable, key: string): Promise<T | und
 
 export async function setSetting(tx: Queryable, key: string, value: unknown): Promise<void> {
   await tx.query("INSERT INTO office_settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value", [key, JSON.stringify(value)]);
+}
+
+/** Opens the complainant's access from one browser (only the token's hash is stored), and clears lapsed ones. */
+export async function insertCaseAccess(tx: Queryable, v: { tokenHash: string; caseId: string; now: string; expiresAt: string; idleSince: string }): Promise<void> {
+  await tx.query("DELETE FROM case_access_sessions WHERE last_seen_at <= $1::timestamptz OR expires_at <= $2::timestamptz", [v.idleSince, v.now]);
+  await tx.query(
+    "INSERT INTO case_access_sessions (token_hash, case_id, created_at, last_seen_at, expires_at) VALUES ($1, $2, $3::timestamptz, $3::timestamptz, $4::timestamptz)",
+    [v.tokenHash, v.caseId, v.now, v.expiresAt],
+  );
+}
+
+/**
+ * The case a live access opens, unless it sat unused since `idleSince` or is
+ * past its end; marks it used now when it was last used before `touchBefore`.
+ */
+export async function useCaseAccess(tx: Queryable, tokenHash: string, now: string, idleSince: string, touchBefore: string): Promise<string | undefined> {
+  const [row] = await tx.query<{ case_id: string; stale: boolean }>(
+    `SELECT case_id, last_seen_at < $4::timestamptz AS stale FROM case_access_sessions
+      WHERE token_hash = $1 AND last_seen_at > $3::timestamptz AND expires_at > $2::timestamptz`,
+    [tokenHash, now, idleSince, touchBefore],
+  );
+  if (!row) return undefined;
+  if (row.stale) await tx.query("UPDATE case_access_sessions SET last_seen_at = $2::timestamptz WHERE token_hash = $1", [tokenHash, now]);
+  return row.case_id;
+}
+
+/** Ends one access ("close on this device"). */
+export async function deleteCaseAccess(tx: Queryable, tokenHash: string): Promise<void> {
+  await tx.query("DELETE FROM case_access_sessions WHERE token_hash = $1", [tokenHash]);
 }

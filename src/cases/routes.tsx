@@ -9,13 +9,13 @@ import { clientAddress as clientKey, isHttps, rateLimit } from "../web/security.
 import { EvidenceError, evidenceFromFiles } from "./evidence/check.js";
 import { filesFromForm, intakeFromForm } from "./form.js";
 import { presentForComplainant } from "./present.js";
-import { formatReceipt, signCaseAccess, verifyCaseAccess } from "./receipts.js";
-import { complainantMessage, complainantView, openByReceipt, submitComplaint } from "./service.js";
+import { formatReceipt } from "./receipts.js";
+import { caseForAccess, closeCaseAccess, complainantMessage, complainantView, openByReceipt, openCaseAccess, submitComplaint } from "./service.js";
 import { FiledView, IntakeForm } from "./views/intake.js";
 import { CaseStatus, LookupForm } from "./views/status.js";
 
+/** Holds the token of the complainant's server-side access (case_access_sessions); no expiry: it ends with the browser, on the server after 30 idle minutes, or on "close". */
 const CASE_COOKIE = "oversight_case";
-const CASE_ACCESS_MINUTES = 30;
 /** Largest intake request: the form plus up to five 20 MB files. */
 export const MAX_INTAKE_BYTES = 105 * 1024 * 1024;
 
@@ -57,7 +57,7 @@ export function caseRoutes(): Hono<AppEnv> {
 
   app.get("/complaints/status", async (c) => {
     const t = c.get("t");
-    const caseId = verifyCaseAccess(c.get("deps").secret, getCookie(c, CASE_COOKIE));
+    const caseId = await caseForAccess(c.get("deps").db, getCookie(c, CASE_COOKIE));
     if (!caseId) return renderPage(c, t("cases.statusTitle"), <LookupForm t={t} lang={c.get("lang")} csrfToken={c.get("csrfToken")} />);
     const view = presentForComplainant(await complainantView(c.get("deps").db, caseId));
     return renderPage(c, t("cases.statusTitle"), <CaseStatus t={t} lang={c.get("lang")} csrfToken={c.get("csrfToken")} view={view} sent={c.req.query("sent") === "1"} />);
@@ -68,8 +68,8 @@ export function caseRoutes(): Hono<AppEnv> {
     const body = await c.req.parseBody();
     try {
       const caseId = await openByReceipt(c.get("deps").db, c.get("deps").secret, { case_number: String(body.case_number ?? ""), receipt: String(body.receipt ?? "") });
-      const expires = Date.now() + CASE_ACCESS_MINUTES * 60_000;
-      setCookie(c, CASE_COOKIE, signCaseAccess(c.get("deps").secret, caseId, expires), { httpOnly: true, sameSite: "Strict", path: "/complaints/status", secure: isHttps(c), expires: new Date(expires) });
+      const token = await openCaseAccess(c.get("deps").db, caseId);
+      setCookie(c, CASE_COOKIE, token, { httpOnly: true, sameSite: "Strict", path: "/complaints/status", secure: isHttps(c) });
       return c.redirect(`/complaints/status?lang=${c.get("lang")}`, 303);
     } catch {
       // One answer for every failure: it never says whether the case number exists.
@@ -78,14 +78,16 @@ export function caseRoutes(): Hono<AppEnv> {
   });
 
   app.post("/complaints/status/message", async (c) => {
-    const caseId = verifyCaseAccess(c.get("deps").secret, getCookie(c, CASE_COOKIE));
+    const caseId = await caseForAccess(c.get("deps").db, getCookie(c, CASE_COOKIE));
     if (!caseId) return c.redirect(`/complaints/status?lang=${c.get("lang")}`, 303);
     const body = await c.req.parseBody();
     await complainantMessage(c.get("deps").db, caseId, { body: String(body.body ?? "") });
     return c.redirect(`/complaints/status?lang=${c.get("lang")}&sent=1`, 303);
   });
 
-  app.post("/complaints/status/close", (c) => {
+  app.post("/complaints/status/close", async (c) => {
+    // Ends the access on the server: a copy of the cookie opens nothing afterwards.
+    await closeCaseAccess(c.get("deps").db, getCookie(c, CASE_COOKIE));
     deleteCookie(c, CASE_COOKIE, { path: "/complaints/status" });
     return c.redirect(`/complaints/status?lang=${c.get("lang")}`, 303);
   });

@@ -3,7 +3,7 @@ import { after, before, describe, it } from "node:test";
 import type { Db } from "../db/db.js";
 import { testEngine } from "../db/test-db.js";
 import { cookieFrom, createTestApp, TEST_SECRET } from "../web/test-app.js";
-import { submitComplaint, openByReceipt } from "./service.js";
+import { caseForAccess, openByReceipt, openCaseAccess, submitComplaint } from "./service.js";
 
 const form = (fields: Record<string, string | string[]>) => {
   const data = new FormData();
@@ -98,8 +98,51 @@ describe(`complaint intake and the complainant's page (${testEngine})`, () => {
     assert.equal(sent.status, 303);
     const [event] = await db.query<{ body: string }>("SELECT body FROM case_events WHERE case_id = $1 AND kind = 'complainant_message'", [filed.caseId]);
     assert.equal(event.body, "I also have a video from my phone.");
-    const forged = await site.app.request("/complaints/status", { headers: { cookie: `oversight_case=${access.replace(/^[0-9a-f]/, (ch) => (ch === "a" ? "b" : "a"))}` } });
+    const forged = await site.app.request("/complaints/status", { headers: { cookie: `oversight_case=${access.slice(0, -1)}${access.endsWith("A") ? "B" : "A"}` } });
     assert.doesNotMatch(await forged.text(), new RegExp(filed.caseNumber), "a forged access cookie opens nothing");
+    assert.doesNotMatch(access, new RegExp(filed.caseId), "the cookie names no case");
+  });
+
+  it("\"close on this device\" ends the access on the server: the old cookie, replayed, opens nothing", async () => {
+    const filed = await submitComplaint(db, TEST_SECRET, { narrative: "Followed home by a patrol car.", anonymous: true }, null);
+    const { token } = await csrf();
+    const open = await site.app.request("/complaints/status", {
+      method: "POST", headers: { cookie: `oversight_csrf=${token}`, "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ _csrf: token, case_number: filed.caseNumber, receipt: filed.receipt }),
+    });
+    const access = cookieFrom(open, "oversight_case")!;
+    const cookie = `oversight_case=${access}; oversight_csrf=${token}`;
+    assert.match(await (await site.app.request("/complaints/status", { headers: { cookie } })).text(), new RegExp(filed.caseNumber));
+    const stored = await db.query<{ token_hash: string }>("SELECT token_hash FROM case_access_sessions WHERE case_id = $1", [filed.caseId]);
+    assert.equal(stored.length, 1);
+    assert.notEqual(stored[0].token_hash, access, "only a hash of the token is stored");
+
+    const closed = await site.app.request("/complaints/status/close", { method: "POST", headers: { cookie, "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ _csrf: token }) });
+    assert.equal(closed.status, 303);
+    assert.equal((await db.query("SELECT 1 FROM case_access_sessions WHERE case_id = $1", [filed.caseId])).length, 0, "the access row is gone");
+    // A copy of the cookie taken before closing (another tab, a shared computer's history) opens nothing.
+    const replayed = await (await site.app.request("/complaints/status", { headers: { cookie } })).text();
+    assert.doesNotMatch(replayed, new RegExp(filed.caseNumber));
+    assert.match(replayed, /name="receipt"/, "the lookup form is shown instead");
+    const message = await site.app.request("/complaints/status/message", {
+      method: "POST", headers: { cookie, "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ _csrf: token, body: "Written after closing." }),
+    });
+    assert.equal(message.status, 303);
+    assert.equal((await db.query("SELECT 1 FROM case_events WHERE case_id = $1 AND kind = 'complainant_message'", [filed.caseId])).length, 0, "nothing is added through a closed access");
+  });
+
+  it("ends the access after 30 minutes unused, and keeps it while it is used", async () => {
+    const filed = await submitComplaint(db, TEST_SECRET, { narrative: "Stopped twice in one week.", anonymous: true }, null);
+    const t0 = new Date("2031-05-01T10:00:00Z");
+    const minutes = (n: number) => new Date(t0.getTime() + n * 60_000);
+    const token = await openCaseAccess(db, filed.caseId, t0);
+    assert.equal(await caseForAccess(db, token, minutes(29)), filed.caseId);
+    assert.equal(await caseForAccess(db, token, minutes(58)), filed.caseId, "using it at 29 minutes kept it alive");
+    assert.equal(await caseForAccess(db, token, minutes(89)), null, "31 minutes unused: it lapsed");
+    const other = await openCaseAccess(db, filed.caseId, t0);
+    assert.equal(await caseForAccess(db, other, minutes(31)), null);
+    assert.equal(await caseForAccess(db, "not a token", t0), null);
+    assert.equal(await caseForAccess(db, undefined, t0), null);
   });
 
   it("answers a wrong receipt and an unknown case number the same way", async () => {

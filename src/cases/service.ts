@@ -1,4 +1,6 @@
+import { randomBytes } from "node:crypto";
 import { appendAudit } from "../audit/service.js";
+import { hashToken } from "../auth/sessions.js";
 import type { Db, Queryable } from "../db/db.js";
 import { HttpError } from "../web/errors.js";
 import { checkFiles, type EvidenceFile } from "./evidence/check.js";
@@ -87,6 +89,41 @@ export async function openByReceipt(db: Db, secret: Buffer, input: { case_number
   const ok = receiptMatches(secret, parsed.data.receipt, found?.receipt_hash ?? "0".repeat(64));
   if (!found || !ok) throw noMatch();
   return found.id;
+}
+
+/** The complainant's access lapses after this long unused... */
+export const CASE_ACCESS_IDLE_MINUTES = 30;
+/** ...and ends this long after it was opened, however busy. */
+export const CASE_ACCESS_MAX_HOURS = 12;
+/** last_seen_at is written at most once a minute: the idle timeout needs no finer grain. */
+const CASE_ACCESS_TOUCH_MS = 60_000;
+
+/**
+ * Opens the complainant's access to their case from one browser: a random
+ * token for the cookie, of which only the hash is stored. The row is the
+ * access; `closeCaseAccess` deletes it.
+ */
+export async function openCaseAccess(db: Db, caseId: string, now = new Date()): Promise<string> {
+  const token = randomBytes(32).toString("base64url");
+  await repo.insertCaseAccess(db, {
+    tokenHash: hashToken(token), caseId, now: now.toISOString(),
+    expiresAt: new Date(now.getTime() + CASE_ACCESS_MAX_HOURS * 3_600_000).toISOString(),
+    idleSince: new Date(now.getTime() - CASE_ACCESS_IDLE_MINUTES * 60_000).toISOString(),
+  });
+  return token;
+}
+
+/** The case the browser's token opens, or null when it is unknown, closed, idle for 30 minutes or past its end. */
+export async function caseForAccess(db: Db, token: string | undefined, now = new Date()): Promise<string | null> {
+  if (!token || token.length > 100) return null;
+  const caseId = await repo.useCaseAccess(db, hashToken(token), now.toISOString(),
+    new Date(now.getTime() - CASE_ACCESS_IDLE_MINUTES * 60_000).toISOString(), new Date(now.getTime() - CASE_ACCESS_TOUCH_MS).toISOString());
+  return caseId ?? null;
+}
+
+/** "Close on this device": the token opens nothing any more, even if the cookie was copied. */
+export async function closeCaseAccess(db: Db, token: string | undefined): Promise<void> {
+  if (token && token.length <= 100) await repo.deleteCaseAccess(db, hashToken(token));
 }
 
 /** What the complainant sees: the state, dates, and the messages meant for them. */

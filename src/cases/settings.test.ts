@@ -9,7 +9,7 @@ import * as repo from "./repo.js";
 import { submitComplaint } from "./service.js";
 import { officeSettings, saveOfficeSettings, SettingsError, validateSettings } from "./settings-service.js";
 import * as staff from "./staff-service.js";
-import { deadlineDashboard } from "./staff-view.js";
+import { deadlineDashboard, OFFICE_READER } from "./staff-view.js";
 import { staffClient, type StaffClient } from "./test-staff.js";
 
 const isoDay = (date: Date) => date.toISOString().slice(0, 10);
@@ -107,7 +107,7 @@ describe(`office settings: discipline window and matrix (${testEngine})`, () => 
   });
 
   it("changing the window on the page moves every discipline clock on the deadlines dashboard, with one audit entry", async () => {
-    const disciplineDue = async () => (await deadlineDashboard(site.db)).find((row) => row.id === caseId)!.deadlines.find((d) => d.kind === "discipline")!.dueAt!.slice(0, 10);
+    const disciplineDue = async () => (await deadlineDashboard(site.db, OFFICE_READER)).find((row) => row.id === caseId)!.deadlines.find((d) => d.kind === "discipline")!.dueAt!.slice(0, 10);
     const dashboardRow = async () => {
       const html = await (await intake.get("/staff/cases")).text();
       const start = html.indexOf(`>${caseNumber}</a>`);

@@ -47,7 +47,7 @@ export function staffApiRoutes(): Hono<AppEnv> {
 
   app.get("/api/v1/staff/cases", async (c) => {
     const { mine } = parseQuery(c, z.object({ mine: z.enum(["0", "1"]).optional() }));
-    return c.json({ items: await deadlineDashboard(db(c), new Date(), mine === "1" ? { assignedTo: userOf(c).id } : {}) });
+    return c.json({ items: await deadlineDashboard(db(c), userOf(c), new Date(), mine === "1" ? { assignedTo: userOf(c).id } : {}) });
   });
 
   // Intake and admins assign anyone eligible; investigators only take a free case or give back their own.
@@ -62,7 +62,7 @@ export function staffApiRoutes(): Hono<AppEnv> {
 
   app.get("/api/v1/staff/cases/:id", async (c) => {
     const user = userOf(c);
-    const view = await staffCaseView(db(c), parseParam(c, "id", uuidSchema));
+    const view = await staffCaseView(db(c), user, parseParam(c, "id", uuidSchema));
     return c.json(presentCaseForStaff(view, user.role, can(user, "cases.readIdentity")));
   });
 

@@ -5,6 +5,19 @@ export async function boardPanel(tx: Queryable, caseId: string): Promise<string[
   return row?.members ?? null;
 }
 
+/**
+ * Whether a board member may read the case: they sit on its panel and have not
+ * recused (a recusal, on any allegation, is from the whole case).
+ */
+export async function readsAsPanelMember(tx: Queryable, caseId: string, memberId: string): Promise<boolean> {
+  const [row] = await tx.query<{ ok: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM board_panels p WHERE p.case_id = $1 AND $2::uuid = ANY (p.members))
+        AND NOT EXISTS (SELECT 1 FROM board_votes v WHERE v.case_id = $1 AND v.member_id = $2::uuid AND v.recused) AS ok`,
+    [caseId, memberId],
+  );
+  return row?.ok === true;
+}
+
 export async function setBoardPanel(tx: Queryable, caseId: string, members: string[]): Promise<void> {
   await tx.query(
     "INSERT INTO board_panels (case_id, members) VALUES ($1, $2::uuid[]) ON CONFLICT (case_id) DO UPDATE SET members = EXCLUDED.members",

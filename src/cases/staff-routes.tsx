@@ -48,7 +48,7 @@ export function staffRoutes(): Hono<AppEnv> {
   app.get("/staff/cases", async (c) => {
     const actor = userOf(c);
     const mine = c.req.query("mine") === "1";
-    const [rows, flags, window] = await Promise.all([deadlineDashboard(db(c), new Date(), mine ? { assignedTo: actor.id } : {}), staff.listReinstatementFlags(db(c)), disciplineWindow(db(c))]);
+    const [rows, flags, window] = await Promise.all([deadlineDashboard(db(c), actor, new Date(), mine ? { assignedTo: actor.id } : {}), staff.listReinstatementFlags(db(c)), disciplineWindow(db(c))]);
     return renderPage(c, c.get("t")("staff.cases"), (
       <Dashboard t={c.get("t")} rows={rows} canEnter={can(actor, "cases.enter")} flags={flags} window={window} canChangeSettings={can(actor, "cases.settings")}
         filter={mayBeAssigned(actor) ? (mine ? "mine" : "all") : null} />
@@ -72,7 +72,7 @@ export function staffRoutes(): Hono<AppEnv> {
   app.get("/staff/cases/:id", async (c) => showCase(c));
 
   /** Runs one case action; a refused action re-renders the case with the reason. */
-  const action = (path: string, run: (c: Context<AppEnv>, actor: Extract<Actor, { kind: "user" }>, caseId: string, body: Body) => Promise<unknown>) =>
+  const action = (path: string, run: (c: Context<AppEnv>, actor: Extract<Actor, { kind: "user" }>, caseId: string, body: Body) => Promise<unknown>, next = (caseId: string, _body: Body) => `/staff/cases/${caseId}`) =>
     app.post(`/staff/cases/:id/${path}`, async (c) => {
       const actor = userOf(c);
       const caseId = parseParam(c, "id", uuidSchema);
@@ -84,7 +84,7 @@ export function staffRoutes(): Hono<AppEnv> {
         if (error instanceof ZodError) return showCase(c, describeIssues(error.issues), 400);
         throw error;
       }
-      return c.redirect(`/staff/cases/${caseId}`, 303);
+      return c.redirect(next(caseId, body), 303);
     });
 
   const who = (actor: Extract<Actor, { kind: "user" }>) => `user:${actor.id}`;
@@ -94,7 +94,9 @@ export function staffRoutes(): Hono<AppEnv> {
   action("refer", (c, actor, id, body) => (authorize(actor, "cases.work"), staff.referToProsecutor(db(c), who(actor), id, text(body, "reason"))));
   action("tolling", (c, actor, id, body) => (authorize(actor, "cases.work"), staff.addTolling(db(c), who(actor), id, { kind: text(body, "kind") as never, starts_on: text(body, "starts_on"), ends_on: text(body, "ends_on") })));
   action("panel", (c, actor, id, body) => (authorize(actor, "cases.decide"), staff.assignBoardPanel(db(c), who(actor), id, ([] as unknown[]).concat(body.members ?? []).flatMap((value) => String(value).split(",")).map((s) => s.trim()).filter(Boolean))));
-  action("vote", (c, actor, id, body) => (authorize(actor, "cases.vote"), staff.castVote(db(c), actor.id, id, { allegation_id: text(body, "allegation_id"), vote: checked(body, "recused") ? null : (text(body, "vote") as never), recused: checked(body, "recused") })));
+  action("vote", (c, actor, id, body) => (authorize(actor, "cases.vote"), staff.castVote(db(c), actor.id, id, { allegation_id: text(body, "allegation_id"), vote: checked(body, "recused") ? null : (text(body, "vote") as never), recused: checked(body, "recused") })),
+    // After a recusal the member no longer reads the case: back to their list.
+    (id, body) => (checked(body, "recused") ? "/staff/cases" : `/staff/cases/${id}`));
   action("assignment", (c, actor, id, body) => {
     authorize(actor, "cases.work");
     return assignCase(db(c), { id: actor.id, scope: can(actor, "cases.assign") ? "any" : "self" }, id, text(body, "user_id").trim() || null, linkBase(c));
@@ -128,7 +130,7 @@ async function showCase(c: Context<AppEnv>, error?: string, status: 200 | 400 | 
   const actor = userOf(c);
   const caseId = parseParam(c, "id", uuidSchema);
   const identity = can(actor, "cases.readIdentity");
-  const view = presentCaseForStaff(await staffCaseView(c.get("deps").db, caseId), actor.role, identity);
+  const view = presentCaseForStaff(await staffCaseView(c.get("deps").db, actor, caseId), actor.role, identity);
   // Original file names only for roles that may know who complained.
   const evidence = await evidenceForCase(c.get("deps").db, caseId, { names: identity });
   const boardMembers = can(actor, "cases.decide") ? await staff.listBoardMembers(c.get("deps").db) : undefined;

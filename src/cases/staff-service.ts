@@ -183,31 +183,46 @@ export const voteSchema = z.object({
 });
 
 /**
- * A panel member's vote or recusal on one allegation. When the majority decides
- * it, the board's finding is set and, if substantiated, the matrix's penalty is
- * recommended.
+ * A panel member's vote on one allegation, or their recusal from the case. When
+ * the majority decides an allegation, the board's finding is set and, if
+ * substantiated, the matrix's penalty is recommended.
+ *
+ * A recusal declares a conflict with the case, so it covers every allegation
+ * (the member leaves every tally) and the member no longer reads the case. A
+ * case the member may not read, off their panel or after a recusal, is "not
+ * found" (404), as for reading it.
  */
 export async function castVote(db: Db, memberId: string, caseId: string, input: z.input<typeof voteSchema>) {
   const vote = voteSchema.parse(input);
   if (!vote.recused && !vote.vote) throw refuse("vote: choose a finding or recuse");
   return db.transaction(async (tx) => {
     const found = await lockedCase(tx, caseId);
-    if (found.state !== "board_review") throw refuse("the case is not before the board");
     const panel = await staffRepo.boardPanel(tx, caseId);
-    if (!panel?.includes(memberId)) throw new HttpError(403, "error.forbidden", "you are not on this case's panel");
-    await staffRepo.upsertVote(tx, { caseId, allegationId: vote.allegation_id, memberId, vote: vote.recused ? null : vote.vote, recused: vote.recused, reason: vote.reason ?? null });
-    const votes = (await staffRepo.votesFor(tx, caseId)).filter((v) => v.allegation_id === vote.allegation_id);
-    const result = tally(panel, votes.map((v) => ({ memberId: v.member_id, vote: v.vote as BoardVote | null, recused: v.recused })));
-    const allegation = (await repo.allegationsOf(tx, caseId)).find((a) => a.id === vote.allegation_id);
+    if (!panel?.includes(memberId) || !(await staffRepo.readsAsPanelMember(tx, caseId, memberId))) throw missing();
+    if (found.state !== "board_review") throw refuse("the case is not before the board");
+    const allegations = await repo.allegationsOf(tx, caseId);
+    const allegation = allegations.find((a) => a.id === vote.allegation_id);
     if (!allegation) throw missing();
     const matrix = (await repo.getSetting<Record<string, string>>(tx, "discipline_matrix")) ?? DEFAULT_DISCIPLINE_MATRIX;
-    const finding = result.decided ? BOARD_TO_RECORD_FINDING[result.finding] : null;
-    await staffRepo.updateAllegation(tx, caseId, vote.allegation_id, {
-      board_finding: finding,
-      recommended_penalty: finding === "sustained" ? (matrix[allegation.category] ?? matrix.other ?? null) : null,
-    });
-    await appendAudit(tx, { actor: `user:${memberId}`, action: vote.recused ? "case.board.recuse" : "case.board.vote", entity: "case", entityId: caseId, data: { allegationId: vote.allegation_id, vote: vote.vote, recused: vote.recused, decided: finding } });
-    return result;
+    const affected = vote.recused ? allegations : [allegation];
+    let result: ReturnType<typeof tally> | undefined;
+    let decided: string | null = null;
+    for (const one of affected) {
+      await staffRepo.upsertVote(tx, { caseId, allegationId: one.id, memberId, vote: vote.recused ? null : vote.vote, recused: vote.recused, reason: vote.reason ?? null });
+      const votes = (await staffRepo.votesFor(tx, caseId)).filter((v) => v.allegation_id === one.id);
+      const outcome = tally(panel, votes.map((v) => ({ memberId: v.member_id, vote: v.vote as BoardVote | null, recused: v.recused })));
+      const finding = outcome.decided ? BOARD_TO_RECORD_FINDING[outcome.finding] : null;
+      await staffRepo.updateAllegation(tx, caseId, one.id, {
+        board_finding: finding,
+        recommended_penalty: finding === "sustained" ? (matrix[one.category] ?? matrix.other ?? null) : null,
+      });
+      if (one.id === vote.allegation_id) {
+        result = outcome;
+        decided = finding;
+      }
+    }
+    await appendAudit(tx, { actor: `user:${memberId}`, action: vote.recused ? "case.board.recuse" : "case.board.vote", entity: "case", entityId: caseId, data: { allegationId: vote.allegation_id, vote: vote.vote, recused: vote.recused, decided } });
+    return result!;
   });
 }
 

@@ -1,4 +1,6 @@
-import type { Db } from "../db/db.js";
+import { can } from "../auth/authorize.js";
+import type { Db, Queryable } from "../db/db.js";
+import type { Actor } from "../web/context.js";
 import { HttpError } from "../web/errors.js";
 import { computeDeadlines, type Deadline, type DisciplineWindow } from "./deadlines.js";
 import * as repo from "./repo.js";
@@ -10,8 +12,35 @@ export async function disciplineWindow(db: Db): Promise<DisciplineWindow> {
   return (await officeSettings(db)).disciplineWindow;
 }
 
-/** Everything about one case that staff pages need, with its clocks. */
-export async function staffCaseView(db: Db, caseId: string, now = new Date()) {
+/** A signed-in staff member reading cases, or the office's own background work (reminders), which reads every case. */
+export type CaseReader = Extract<Actor, { kind: "user" }> | { kind: "office" };
+
+/** The reader for the office's background work: every case, no one's view. */
+export const OFFICE_READER: CaseReader = { kind: "office" };
+
+/**
+ * Need to know: whose cases a reader may list and open. Roles with
+ * cases.readAll read every case; anyone else with cases.read (a board member)
+ * only the cases on whose panel they sit and from which they have not recused.
+ * Returns the panel member to filter by, or undefined for every case.
+ */
+export function panelScope(reader: CaseReader): string | undefined {
+  return reader.kind === "office" || can(reader, "cases.readAll") ? undefined : reader.id;
+}
+
+/**
+ * Throws 404 unless the reader may read the case. A case the reader may not
+ * read is "not found", the same answer as a case that does not exist, so a
+ * board member cannot learn which cases exist by trying ids.
+ */
+export async function assertMayReadCase(db: Queryable, reader: CaseReader, caseId: string): Promise<void> {
+  const member = panelScope(reader);
+  if (member !== undefined && !(await staffRepo.readsAsPanelMember(db, caseId, member))) throw new HttpError(404, "error.notFound");
+}
+
+/** Everything about one case that staff pages need, with its clocks; 404 when the reader may not read it. */
+export async function staffCaseView(db: Db, reader: CaseReader, caseId: string, now = new Date()) {
+  await assertMayReadCase(db, reader, caseId);
   const found = await repo.findCase(db, caseId);
   if (!found) throw new HttpError(404, "error.notFound");
   const [people, officers, allegations, events, tolling, panel, votes, window] = await Promise.all([
@@ -61,10 +90,11 @@ export interface DashboardRow {
 
 /**
  * Open cases with their clocks, the most urgent first: what is overdue, then
- * what is due soonest. With `assignedTo`, only that staff member's cases.
+ * what is due soonest, of the cases the reader may read. With `assignedTo`,
+ * only that staff member's cases.
  */
-export async function deadlineDashboard(db: Db, now = new Date(), filter: { assignedTo?: string } = {}): Promise<DashboardRow[]> {
-  const cases = await repo.listCases(db, true, filter);
+export async function deadlineDashboard(db: Db, reader: CaseReader, now = new Date(), filter: { assignedTo?: string } = {}): Promise<DashboardRow[]> {
+  const cases = await repo.listCases(db, true, { ...filter, panelMember: panelScope(reader) });
   const [tolling, window, names] = await Promise.all([
     repo.tollingForCases(db, cases.map((c) => c.id)), disciplineWindow(db),
     staffRepo.staffNames(db, [...new Set(cases.flatMap((c) => (c.assigned_to ? [c.assigned_to] : [])))]),

@@ -7,7 +7,7 @@ import { openTestDb, testEngine } from "../db/test-db.js";
 import { TEST_SECRET } from "../web/test-app.js";
 import { submitComplaint } from "./service.js";
 import * as staff from "./staff-service.js";
-import { staffCaseView } from "./staff-view.js";
+import { staffCaseView, OFFICE_READER } from "./staff-view.js";
 import * as repo from "./repo.js";
 
 describe(`the office's workflow, board and publication (${testEngine})`, () => {
@@ -41,7 +41,7 @@ describe(`the office's workflow, board and publication (${testEngine})`, () => {
     await assert.rejects(move(filed.caseId, "investigation"), /prosecutor/);
     await staff.referToProsecutor(db, "user:staff", filed.caseId, "theft by an on-duty officer");
     assert.equal((await move(filed.caseId, "investigation")).to, "investigation");
-    const view = await staffCaseView(db, filed.caseId);
+    const view = await staffCaseView(db, OFFICE_READER, filed.caseId);
     assert.ok(view.events.some((e) => e.kind === "referral" && e.visible_to_complainant));
   });
 
@@ -61,7 +61,7 @@ describe(`the office's workflow, board and publication (${testEngine})`, () => {
     await staff.castVote(db, members[2], id, { allegation_id: force.id, vote: null, recused: true, reason: "knows the officer" });
     await staff.castVote(db, members[0], id, { allegation_id: rude.id, vote: "unfounded" });
     await staff.castVote(db, members[1], id, { allegation_id: rude.id, vote: "unfounded" });
-    await assert.rejects(staff.castVote(db, "00000000-0000-0000-0000-000000000000", id, { allegation_id: rude.id, vote: "unfounded" }), /not on this case's panel/);
+    await assert.rejects(staff.castVote(db, "00000000-0000-0000-0000-000000000000", id, { allegation_id: rude.id, vote: "unfounded" }), /error.notFound/, "off the panel the case is not found");
     const decided = await repo.allegationsOf(db, id);
     assert.equal(decided.find((a) => a.id === force.id)!.board_finding, "sustained");
     assert.equal(decided.find((a) => a.id === force.id)!.recommended_penalty, "030 - 30 DAY SUSPENSION");
@@ -101,7 +101,7 @@ describe(`the office's workflow, board and publication (${testEngine})`, () => {
     await staff.setDisciplineWindow(db, "user:admin", "180d");
     await staff.addTolling(db, "user:staff", filed.caseId, { kind: "criminal_case", starts_on: "2026-02-01", ends_on: "2026-02-10" });
     await assert.rejects(staff.addTolling(db, "user:staff", filed.caseId, { kind: "waiver", starts_on: "2026-03-10", ends_on: "2026-03-01" }), /ends before it starts/);
-    const view = await staffCaseView(db, filed.caseId, new Date("2026-03-01T00:00:00Z"));
+    const view = await staffCaseView(db, OFFICE_READER, filed.caseId, new Date("2026-03-01T00:00:00Z"));
     const discipline = view.deadlines.find((d) => d.kind === "discipline")!;
     assert.equal(discipline.tolledDays, 10);
     assert.equal(discipline.dueAt, "2026-07-14T00:00:00.000Z");

@@ -126,15 +126,19 @@ describe(`concurrent delivery (${testEngine})`, { timeout: 60_000 }, () => {
     assert.deepEqual(audit.map((a) => a.action), Array(20).fill("email.sent"));
   });
 
-  it("starts no message once its lease has run out; those in flight still count, the rest go to the next worker", async () => {
+  it("starts no message once its lease has run out (renewals failing); those in flight still count, the rest go to the next worker", async () => {
     const ids = await enqueue(6, new Date());
     const logger = new MemoryLogger();
     const transport = createSmtpTransport(smtp.url, { pool: { maxConnections: 2 } });
+    // The same database, except that every lease renewal fails, as if the worker had lost it.
+    const noRenewals: Db = Object.assign(Object.create(db) as Db, {
+      query: (sql: string, params?: unknown[]) => (/SET locked_until = \$3/.test(sql) ? Promise.reject(new Error("connection terminated unexpectedly")) : db.query(sql, params as never)),
+    });
     let release!: () => void;
     smtp.hold = new Promise<void>((resolve) => (release = resolve));
     try {
       // Real time here: the lease runs out while two messages wait for the server's answer.
-      const delivering = deliverBatch(db, transport, { from: FROM, limit: 100, concurrency: 2, leaseMs: 400, logger });
+      const delivering = deliverBatch(noRenewals, transport, { from: FROM, limit: 100, concurrency: 2, leaseMs: 400, logger });
       await within(smtp.waitForDataAtOnce(2), 10_000, "two messages were never in flight at once");
       await new Promise((resolve) => setTimeout(resolve, 500));
       release();
@@ -155,6 +159,34 @@ describe(`concurrent delivery (${testEngine})`, { timeout: 60_000 }, () => {
     assert.deepEqual(new Set(messageIds(smtp)), new Set(ids.map((id) => `<${id}@oversight.example>`)));
     const attempts = (await db.query<{ attempts: number }>("SELECT attempts FROM email_outbox ORDER BY attempts")).map((row) => Number(row.attempts));
     assert.deepEqual(attempts, [1, 1, 2, 2, 2, 2]);
+  });
+
+  it("renews the lease while a slow send is in flight: another worker claims nothing, each message is sent once", async () => {
+    const ids = await enqueue(3, new Date());
+    const logger = new MemoryLogger();
+    const transport = createSmtpTransport(smtp.url, { pool: { maxConnections: 3 } });
+    let release!: () => void;
+    smtp.hold = new Promise<void>((resolve) => (release = resolve));
+    try {
+      // The server holds its answers for five leases; the heartbeat keeps the claim alive meanwhile.
+      const delivering = deliverBatch(db, transport, { from: FROM, limit: 100, concurrency: 3, leaseMs: 300, logger });
+      await within(smtp.waitForDataAtOnce(3), 10_000, "three messages were never in flight at once");
+      for (let i = 0; i < 5; i += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        const rows = await db.query<{ status: string; locked_until: string }>("SELECT status, locked_until FROM email_outbox");
+        assert.ok(rows.every((row) => row.status === "sending" && new Date(row.locked_until).getTime() > Date.now()), "the lease is ahead of the clock while the send is in flight");
+        assert.deepEqual(await deliverBatch(db, transport, { from: FROM, limit: 100, concurrency: 3, leaseMs: 300 }), { sent: 0, failed: 0, retried: 0 }, "a second worker finds nothing to claim");
+      }
+      release();
+      assert.deepEqual(await delivering, { sent: 3, failed: 0, retried: 0 });
+    } finally {
+      release();
+      transport.close();
+    }
+    assert.deepEqual(messageIds(smtp).sort(), ids.map((id) => `<${id}@oversight.example>`).sort(), "each message sent exactly once");
+    assert.equal(logger.entries.filter((e) => e.msg === "email left for another pass: lease ran out").length, 0);
+    const attempts = (await db.query<{ attempts: number }>("SELECT attempts FROM email_outbox")).map((row) => Number(row.attempts));
+    assert.deepEqual(attempts, [1, 1, 1]);
   });
 
   it("stops after a database error while recording; what was accepted but not recorded goes again with the same Message-ID", async () => {

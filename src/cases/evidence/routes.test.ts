@@ -12,6 +12,7 @@ import { submitComplaint } from "../service.js";
 import { sha256Hex } from "./check.js";
 import { CANARY, contains, html, jpegWithMetadata, jpegMarkers, pdf, plainJpeg, pngWithMetadata, rationalBytes, type Bytes } from "./fixtures.js";
 import { evidenceRoutes } from "./routes.js";
+import { assignBoardPanel } from "../staff-service.js";
 import { custodyOf, evidenceForCase, storeEvidence } from "./store.js";
 import { EvidenceList } from "./views.js";
 
@@ -43,6 +44,8 @@ describe(`evidence routes (${testEngine})`, () => {
       await storeEvidence(tx, caseId, { name: "Jane Canary medical record.pdf", type: "application/pdf", bytes: pdf("/Author (Jane Canary)\n") }, "complainant"),
     ]);
     otherPhoto = await site.db.transaction((tx) => storeEvidence(tx, otherCaseId, { name: "theirs.png", type: "image/png", bytes: pngWithMetadata() }, "complainant"));
+    // The board member sits on the first case's panel only.
+    await assignBoardPanel(site.db, "test", caseId, [userIds.get("board_member")!]);
 
     for (const role of ROLES) {
       const form = await site.app.request("/login");
@@ -176,6 +179,7 @@ describe(`evidence routes (${testEngine})`, () => {
     assert.equal((await ask("public", path)).status, 403);
     assert.equal((await ask("board_member", `/staff/cases/${caseId}/evidence/${document.id}`)).status, 403);
     assert.equal((await ask("board_member", path)).status, 200);
+    assert.equal((await ask("board_member", `/staff/cases/${otherCaseId}/evidence/${otherPhoto.id}`)).status, 404, "off the panel, the case is not found");
     assert.equal((await ask("investigator", `/staff/cases/${caseId}/evidence/${document.id}`)).status, 200);
   });
 

@@ -8,13 +8,17 @@ import { filesFromForm } from "../form.js";
 import { evidenceFromFiles } from "./check.js";
 import { EXTENSION, isImage } from "./detect.js";
 import { openEvidence, storeEvidence } from "./store.js";
+import { assertMayReadCase } from "../staff-view.js";
 
 /**
  * Evidence for staff.
  *
  * GET /staff/cases/:id/evidence/:evidenceId answers the stripped copy of one
- * item (never the original) as a download, and records custody 'viewed', or
- * 'exported' with ?download=1, with its audit entry.
+ * item (a PDF: its rendered pages) as a download, and records custody 'viewed',
+ * or 'exported' with ?download=1, with its audit entry. With ?original=1, staff
+ * who work cases (cases.work) export the original evidence as received (custody
+ * 'exported' with the original's hash): for a prosecutor or a court, who need
+ * the very bytes whose hash the custody log holds.
  *   - admin, intake, investigator (cases.work): any item of the case.
  *   - board_member: images only (JPEG, PNG), whose metadata is stripped; PDFs,
  *     video and audio are refused (403) because their metadata — a PDF's author,
@@ -44,15 +48,19 @@ export function evidenceRoutes(): Hono<AppEnv> {
     if (!actor) return toLogin(c);
     const caseId = parseParam(c, "id", uuidSchema);
     const evidenceId = parseParam(c, "evidenceId", uuidSchema);
-    const exported = c.req.query("download") === "1";
+    const original = c.req.query("original") === "1";
+    const exported = original || c.req.query("download") === "1";
     const everything = can(actor, "cases.work");
+    if (original && !everything) throw forbidden();
+    // Before the custody log records a view: a case the actor may not read is "not found".
+    await assertMayReadCase(c.get("deps").db, actor, caseId);
     const opened = await c.get("deps").db.transaction((tx) =>
-      openEvidence(tx, caseId, evidenceId, `user:${actor.id}`, exported ? "exported" : "viewed", (type) => everything || isImage(type)),
+      openEvidence(tx, caseId, evidenceId, `user:${actor.id}`, exported ? "exported" : "viewed", (type) => everything || isImage(type), new Date(), original ? "original" : "shared"),
     );
     if (opened === null) throw notFound();
     if (opened === "refused") throw forbidden();
     // Named by hash: the original name is confidential, and a download's name ends up in folders and histories.
-    const filename = `evidence-${opened.sharedSha256.slice(0, 12)}.${EXTENSION[opened.detectedType]}`;
+    const filename = `evidence-${opened.sha256.slice(0, 12)}${original ? "-original" : ""}.${EXTENSION[opened.detectedType]}`;
     return new Response(opened.bytes as Uint8Array<ArrayBuffer>, {
       status: 200,
       headers: {
@@ -64,7 +72,7 @@ export function evidenceRoutes(): Hono<AppEnv> {
         // Were it ever rendered in place, it could run nothing and reach nothing.
         "Content-Security-Policy": "default-src 'none'; sandbox",
         "Cross-Origin-Resource-Policy": "same-origin",
-        "X-Evidence-SHA256": opened.sharedSha256,
+        "X-Evidence-SHA256": opened.sha256,
       },
     });
   });

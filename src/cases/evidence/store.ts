@@ -120,28 +120,32 @@ export interface OpenedEvidence {
   id: string;
   detectedType: EvidenceType;
   sharedSha256: string;
+  /** The hash of the bytes handed out: the shared copy's, or the original's. */
+  sha256: string;
   bytes: Uint8Array;
 }
 
 /**
- * Reads the shared (stripped) copy of one item of one case and records who took
- * it — custody 'viewed' or 'exported' and its audit entry — in the caller's
- * transaction. `allow` sees the item's type before anything is written or read;
+ * Reads the shared (stripped) copy of one item of one case — or, with
+ * `copy: "original"`, the original evidence as received — and records who took
+ * it — custody 'viewed' or 'exported', with the hash of the bytes handed out, and
+ * its audit entry — in the caller's transaction. `allow` sees the item's type before anything is written or read;
  * return false to refuse (the caller throws). Null when the case has no such item.
  */
-export async function openEvidence(tx: Queryable, caseId: string, evidenceId: string, actor: EvidenceActor, action: "viewed" | "exported", allow: (type: EvidenceType) => boolean = () => true, now = new Date()): Promise<OpenedEvidence | null | "refused"> {
+export async function openEvidence(tx: Queryable, caseId: string, evidenceId: string, actor: EvidenceActor, action: "viewed" | "exported", allow: (type: EvidenceType) => boolean = () => true, now = new Date(), copy: "shared" | "original" = "shared"): Promise<OpenedEvidence | null | "refused"> {
   assertActor(actor);
-  const [item] = await tx.query<{ id: string; detected_type: EvidenceType; shared_sha256: string }>(
-    "SELECT id, detected_type, shared_sha256 FROM evidence_items WHERE id = $1 AND case_id = $2",
+  const [item] = await tx.query<{ id: string; detected_type: EvidenceType; shared_sha256: string; sha256: string }>(
+    "SELECT id, detected_type, shared_sha256, sha256 FROM evidence_items WHERE id = $1 AND case_id = $2",
     [evidenceId, caseId],
   );
   if (!item) return null;
   if (!allow(item.detected_type)) return "refused";
   // Base64 for the same reason as in putBlob (decoding PGlite's hex bytea in JavaScript is slow).
-  const [blob] = await tx.query<{ b64: string }>("SELECT encode(bytes, 'base64') AS b64 FROM evidence_blobs WHERE sha256 = $1", [item.shared_sha256]);
+  const sha256 = copy === "original" ? item.sha256 : item.shared_sha256;
+  const [blob] = await tx.query<{ b64: string }>("SELECT encode(bytes, 'base64') AS b64 FROM evidence_blobs WHERE sha256 = $1", [sha256]);
   const bytes = Buffer.from(blob.b64, "base64");
   const at = now.toISOString();
-  await addCustody(tx, item.id, actor, action, item.shared_sha256, at);
-  await appendAudit(tx, { actor, action: action === "viewed" ? "evidence.view" : "evidence.export", entity: "evidence", entityId: item.id, data: { case: caseId, sha256: item.shared_sha256 } }, now);
-  return { id: item.id, detectedType: item.detected_type, sharedSha256: item.shared_sha256, bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) };
+  await addCustody(tx, item.id, actor, action, sha256, at);
+  await appendAudit(tx, { actor, action: action === "viewed" ? "evidence.view" : "evidence.export", entity: "evidence", entityId: item.id, data: { case: caseId, sha256 } }, now);
+  return { id: item.id, detectedType: item.detected_type, sharedSha256: item.shared_sha256, sha256, bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) };
 }

@@ -28,7 +28,8 @@
  * Not stripped, by design and said plainly: pixels. A face, a street sign, a
  * reflection or a watermark in the picture itself stays; so do steganographic
  * data and the encoder's quantisation tables (which can hint at the camera model).
- * PDFs, MP4 and MP3 files are not stripped at all (see `stripMetadata`).
+ * PDFs, MP4 and MP3 files are not stripped here (see `stripMetadata`); PDFs are
+ * rendered to pictures in a new PDF instead (pdf-render.ts).
  */
 import type { EvidenceType } from "./detect.js";
 
@@ -52,7 +53,9 @@ export interface Stripped {
  * - PDF: the Info dictionary (Author, Creator, Producer, dates), XMP metadata
  *   streams, and any images inside with their own EXIF (a PDF made from a phone
  *   photo can carry its GPS position); also annotations, form data and
- *   JavaScript. Only staff who may know who complained are shown PDFs.
+ *   JavaScript. Files that arrive through a form are then rendered
+ *   (`withRenderedPdf` in check.ts, pdf-render.ts): the copy shown is a new PDF
+ *   of page pictures. Only staff who may know who complained are shown PDFs.
  * - MP4: `udta`/`meta` atoms — phones write the recording place (©xyz,
  *   com.apple.quicktime.location.ISO6709), the device make and model, and
  *   creation dates there.

@@ -7,13 +7,13 @@ import type { EvidenceSummary } from "./store.js";
 const LABELS = {
   en: {
     title: "Evidence", none: "No evidence files.", type: "Type", size: "Size", sha: "SHA-256", custody: "Custody records", from: "From",
-    name: "Original name (confidential)", open: "Open", download: "Export", complainant: "complainant", staff: "office",
+    name: "Original name (confidential)", open: "Open", download: "Export", original: "Export original", complainant: "complainant", staff: "office",
     notShared: "Not shown to the board: its metadata cannot be removed.", upload: "Add evidence", add: "Upload",
     limits: `Up to ${MAX_FILES_PER_SUBMISSION} files, ${MAX_FILE_BYTES / 1024 / 1024} MB each: JPEG, PNG, PDF, MP4, MP3. Photos are shared without their location and camera data.`,
   },
   es: {
     title: "Pruebas", none: "No hay archivos de pruebas.", type: "Tipo", size: "Tamaño", sha: "SHA-256", custody: "Registros de custodia", from: "De",
-    name: "Nombre original (confidencial)", open: "Abrir", download: "Exportar", complainant: "denunciante", staff: "oficina",
+    name: "Nombre original (confidencial)", open: "Abrir", download: "Exportar", original: "Exportar original", complainant: "denunciante", staff: "oficina",
     notShared: "No se muestra a la junta: no se pueden quitar sus metadatos.", upload: "Agregar pruebas", add: "Subir",
     limits: `Hasta ${MAX_FILES_PER_SUBMISSION} archivos de ${MAX_FILE_BYTES / 1024 / 1024} MB cada uno: JPEG, PNG, PDF, MP4, MP3. Las fotos se comparten sin su ubicación ni datos de la cámara.`,
   },
@@ -60,7 +60,7 @@ export function EvidenceList({ lang, caseId, items, full, csrfToken }: EvidenceL
                 <td><code title={item.sha256}>{item.sha256.slice(0, 12)}</code></td>
                 <td>{item.uploadedBy === "complainant" ? l.complainant : l.staff}</td>
                 <td>{item.custodyCount}</td>
-                <td>{shown ? <><a href={href}>{l.open}</a> · <a href={`${href}?download=1`}>{l.download}</a></> : <span class="source">{l.notShared}</span>}</td>
+                <td>{shown ? <><a href={href}>{l.open}</a> · <a href={`${href}?download=1`}>{l.download}</a>{full ? <> · <a href={`${href}?original=1`}>{l.original}</a></> : null}</> : <span class="source">{l.notShared}</span>}</td>
               </tr>
             );
           })}</tbody>
