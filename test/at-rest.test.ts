@@ -1,0 +1,168 @@
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { submitComplaint } from "../src/cases/service.js";
+import * as caseRepo from "../src/cases/repo.js";
+import { connect } from "../src/db/connect.js";
+import { DATA_KEY_FILE, dataKeyFrom, installDataKey, loadDataKey, openDataKey, openText, SealError, sealText } from "../src/db/data-key.js";
+import { loadConfig } from "../src/config.js";
+import { startServer } from "../src/server.js";
+import type { Db } from "../src/db/db.js";
+import { migrate } from "../src/db/migrate.js";
+import { openTestDb, TEST_DATA_KEY, testEngine } from "../src/db/test-db.js";
+import { TEST_SECRET } from "../src/web/test-app.js";
+
+/** A complainant whose every value is unique, so a plain-text copy anywhere is found. */
+export const AT_REST_CANARY = {
+  name: "Quillon Restcanary",
+  email: "quillon.restcanary@example.org",
+  phone: "816-555-0142",
+  address: "9021 Restcanary Row",
+  narrative: "RESTCANARY-NARRATIVE-5521 the officer kicked my door",
+  location: "RESTCANARY-CORNER of 12th and Grand",
+  witness: "Wilma Restcanarywit",
+};
+
+/** Every file under dir, recursively. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+function pgDumpBinary(): string {
+  const versions = existsSync("/usr/lib/postgresql") ? readdirSync("/usr/lib/postgresql").sort().reverse() : [];
+  for (const version of versions) {
+    const path = `/usr/lib/postgresql/${version}/bin/pg_dump`;
+    if (existsSync(path)) return path;
+  }
+  return "pg_dump";
+}
+
+describe(`complainants' data is sealed at rest (${testEngine})`, () => {
+  let db: Db;
+  let dataDir = "";
+  let caseId = "";
+
+  before(async () => {
+    if (testEngine === "pglite") {
+      dataDir = mkdtempSync(join(tmpdir(), "oversight-at-rest-"));
+      db = await connect({ dataDir: join(dataDir, "db") });
+      await migrate(db);
+      installDataKey(TEST_DATA_KEY);
+    } else {
+      db = await openTestDb();
+    }
+    const filed = await submitComplaint(db, TEST_SECRET, {
+      narrative: AT_REST_CANARY.narrative, location: AT_REST_CANARY.location, district: "Westport", categories: ["excessive_force"],
+      witnesses: [{ name: AT_REST_CANARY.witness, contact: "" }],
+      name: AT_REST_CANARY.name, email: AT_REST_CANARY.email, phone: AT_REST_CANARY.phone, address: AT_REST_CANARY.address, contact_ok: false, third_party: false,
+    }, null);
+    caseId = filed.caseId;
+    await caseRepo.eventsOf(db, caseId);
+  });
+  after(async () => {
+    await db.close();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("reads everything back in the clear through the repository", async () => {
+    const found = await caseRepo.findCase(db, caseId);
+    assert.equal(found?.narrative, AT_REST_CANARY.narrative);
+    assert.equal(found?.location, AT_REST_CANARY.location);
+    const people = await caseRepo.peopleOf(db, caseId);
+    const complainant = people.find((p) => p.role === "complainant")!;
+    assert.deepEqual([complainant.name, complainant.email, complainant.phone, complainant.address], [AT_REST_CANARY.name, AT_REST_CANARY.email, AT_REST_CANARY.phone, AT_REST_CANARY.address]);
+    assert.equal(people.find((p) => p.role === "witness")?.name, AT_REST_CANARY.witness);
+  });
+
+  it("leaves none of the canary's values in plain text in a dump of the database", async () => {
+    let dump: Buffer;
+    if (testEngine === "pglite") {
+      await db.exec("CHECKPOINT");
+      await db.close();
+      dump = Buffer.concat(filesUnder(join(dataDir, "db")).map((file) => readFileSync(file)));
+      db = await connect({ dataDir: join(dataDir, "db") });
+    } else {
+      const [{ name }] = await db.query<{ name: string }>("SELECT current_database() AS name");
+      const url = new URL(process.env.DATABASE_URL!);
+      url.pathname = `/${name}`;
+      dump = execFileSync(pgDumpBinary(), ["--no-owner", "--dbname", url.toString()], { maxBuffer: 512 * 1024 * 1024 });
+    }
+    assert.ok(dump.length > 10_000, "the dump is not empty");
+    // Not vacuous: the dump holds the case (its number is not sealed).
+    const [{ case_number }] = await db.query<{ case_number: string }>("SELECT case_number FROM cases WHERE id = $1", [caseId]);
+    assert.ok(dump.includes(Buffer.from(case_number)), "the case is in the dump");
+    const found = Object.entries(AT_REST_CANARY).filter(([, value]) => dump.includes(Buffer.from(value, "utf8")));
+    assert.deepEqual(found.map(([field]) => field), []);
+  });
+});
+
+describe(`the data key stays outside the database and must match it (${testEngine})`, () => {
+  let db: Db;
+  const dirs: string[] = [];
+  const tempDir = () => {
+    const dir = mkdtempSync(join(tmpdir(), "oversight-data-key-"));
+    dirs.push(dir);
+    return dir;
+  };
+  before(async () => {
+    db = await openTestDb();
+  });
+  after(async () => {
+    await db.close();
+    installDataKey(TEST_DATA_KEY);
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("makes data.key on first use, owner-only, and refuses a start without it or with another key", async () => {
+    const dir = tempDir();
+    const key = await openDataKey(db, dir, {});
+    assert.equal(statSync(join(dir, DATA_KEY_FILE)).mode & 0o777, 0o600);
+    assert.equal((await openDataKey(db, dir, {})).id, key.id, "the same key on the next start");
+    const empty = tempDir();
+    await assert.rejects(openDataKey(db, empty, {}), /data key .*data\.key is missing.*Restore data\.key/);
+    assert.ok(!existsSync(join(empty, DATA_KEY_FILE)), "no new key is made for a database that has one");
+    await assert.rejects(openDataKey(db, empty, { OVERSIGHT_DATA_KEY: "11".repeat(32) }), /is not the key this database's complainant data is sealed with/);
+    assert.equal((await openDataKey(db, empty, { OVERSIGHT_DATA_KEY: key.kek.toString("base64") })).id, key.id, "the same key given as base64 works");
+  });
+
+  it("refuses a damaged key file and never replaces it", async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, DATA_KEY_FILE), "not a key");
+    assert.throws(() => loadDataKey(dir, {}), /data key .* is damaged/);
+    assert.equal(readFileSync(join(dir, DATA_KEY_FILE), "utf8"), "not a key");
+    assert.throws(() => loadDataKey(dir, { OVERSIGHT_DATA_KEY: "short" }), /OVERSIGHT_DATA_KEY is not a data key/);
+  });
+
+  it("refuses to open a value sealed under a key this process does not hold, instead of showing garbage", () => {
+    installDataKey(dataKeyFrom(Buffer.alloc(32, 9)));
+    const sealed = sealText("secret narrative");
+    assert.equal(openText(sealed), "secret narrative");
+    const tampered = sealed.slice(0, -4) + (sealed.endsWith("AAAA") ? "BBBB" : "AAAA");
+    assert.throws(() => openText(tampered), SealError);
+    assert.throws(() => openText(sealed.replace(/^ov1\.[0-9a-f]{16}/, "ov1.0123456789abcdef")), /not loaded/);
+  });
+});
+
+if (testEngine === "pglite") {
+  describe("the server refuses to start without the data key (pglite)", () => {
+    it("starts, files a complaint, and after data.key is removed refuses to start with a clear message", async () => {
+      const dataDir = mkdtempSync(join(tmpdir(), "oversight-no-key-"));
+      try {
+        const first = await startServer(loadConfig({ dataDir, port: 0 }, {}), { demo: false });
+        await submitComplaint(first.db, TEST_SECRET, { narrative: AT_REST_CANARY.narrative, anonymous: true }, null);
+        await first.close();
+        rmSync(join(dataDir, DATA_KEY_FILE));
+        await assert.rejects(startServer(loadConfig({ dataDir, port: 0 }, {}), { demo: false }), /data\.key is missing .* Oversight will not start without it/);
+      } finally {
+        installDataKey(TEST_DATA_KEY);
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    });
+  });
+}
