@@ -14,6 +14,8 @@ import type { Db } from "../src/db/db.js";
 import { migrate } from "../src/db/migrate.js";
 import { openTestDb, TEST_DATA_KEY, testEngine } from "../src/db/test-db.js";
 import { TEST_SECRET } from "../src/web/test-app.js";
+import { evidenceForCase, openEvidence } from "../src/cases/evidence/store.js";
+import { plainJpeg } from "../src/cases/evidence/fixtures.js";
 
 /** A complainant whose every value is unique, so a plain-text copy anywhere is found. */
 export const AT_REST_CANARY = {
@@ -24,7 +26,17 @@ export const AT_REST_CANARY = {
   narrative: "RESTCANARY-NARRATIVE-5521 the officer kicked my door",
   location: "RESTCANARY-CORNER of 12th and Grand",
   witness: "Wilma Restcanarywit",
+  evidenceComment: "RESTCANARY-JPEG-COMMENT-8843",
+  evidenceName: "Quillon Restcanary bruise.jpg",
 };
+
+/** A small JPEG with the canary's marker in a comment segment (FF FE) right after SOI. */
+function canaryJpeg(): Uint8Array {
+  const plain = plainJpeg();
+  const text = Buffer.from(AT_REST_CANARY.evidenceComment, "utf8");
+  const comment = Buffer.concat([Buffer.from([0xff, 0xfe, (text.length + 2) >> 8, (text.length + 2) & 0xff]), text]);
+  return new Uint8Array(Buffer.concat([Buffer.from(plain.subarray(0, 2)), comment, Buffer.from(plain.subarray(2))]));
+}
 
 /** Every file under dir, recursively. */
 function filesUnder(dir: string): string[] {
@@ -47,6 +59,7 @@ describe(`complainants' data is sealed at rest (${testEngine})`, () => {
   let db: Db;
   let dataDir = "";
   let caseId = "";
+  let pixels = Buffer.alloc(0);
 
   before(async () => {
     if (testEngine === "pglite") {
@@ -61,9 +74,11 @@ describe(`complainants' data is sealed at rest (${testEngine})`, () => {
       narrative: AT_REST_CANARY.narrative, location: AT_REST_CANARY.location, district: "Westport", categories: ["excessive_force"],
       witnesses: [{ name: AT_REST_CANARY.witness, contact: "" }],
       name: AT_REST_CANARY.name, email: AT_REST_CANARY.email, phone: AT_REST_CANARY.phone, address: AT_REST_CANARY.address, contact_ok: false, third_party: false,
-    }, null);
+    }, null, { evidence: [{ name: AT_REST_CANARY.evidenceName, type: "image/jpeg", bytes: canaryJpeg() }] });
     caseId = filed.caseId;
-    await caseRepo.eventsOf(db, caseId);
+    // 32 bytes from the end of the image data: in both the original and the stripped copy.
+    const jpeg = Buffer.from(canaryJpeg());
+    pixels = jpeg.subarray(jpeg.length - 40, jpeg.length - 8);
   });
   after(async () => {
     await db.close();
@@ -78,6 +93,12 @@ describe(`complainants' data is sealed at rest (${testEngine})`, () => {
     const complainant = people.find((p) => p.role === "complainant")!;
     assert.deepEqual([complainant.name, complainant.email, complainant.phone, complainant.address], [AT_REST_CANARY.name, AT_REST_CANARY.email, AT_REST_CANARY.phone, AT_REST_CANARY.address]);
     assert.equal(people.find((p) => p.role === "witness")?.name, AT_REST_CANARY.witness);
+    const [item] = await evidenceForCase(db, caseId, { names: true });
+    assert.equal(item.originalName, AT_REST_CANARY.evidenceName);
+    const opened = await db.transaction((tx) => openEvidence(tx, caseId, item.id, "complainant", "viewed"));
+    assert.ok(opened && opened !== "refused", "the photo opens");
+    assert.ok(Buffer.from(opened.bytes).includes(pixels), "the stripped copy opens to the picture");
+    assert.ok(!Buffer.from(opened.bytes).includes(AT_REST_CANARY.evidenceComment), "and without its comment");
   });
 
   it("leaves none of the canary's values in plain text in a dump of the database", async () => {
@@ -99,6 +120,7 @@ describe(`complainants' data is sealed at rest (${testEngine})`, () => {
     assert.ok(dump.includes(Buffer.from(case_number)), "the case is in the dump");
     const found = Object.entries(AT_REST_CANARY).filter(([, value]) => dump.includes(Buffer.from(value, "utf8")));
     assert.deepEqual(found.map(([field]) => field), []);
+    assert.ok(!dump.includes(pixels), "neither copy of the photo is in the dump");
   });
 });
 
