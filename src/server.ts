@@ -15,6 +15,7 @@ import { seedKansasCityPetition } from "./campaign/petitions/seed.js";
 import { startOutboxWorker, type OutboxWorker } from "./outbox/index.js";
 import { startReminderJob } from "./cases/reminders.js";
 import { sealOlderCaseData } from "./cases/service.js";
+import { startRetentionJob } from "./cases/retention.js";
 import { hasDemoContent, loadDemo, type DemoAdmin } from "./records/demo.js";
 import { isEmpty } from "./records/service.js";
 
@@ -82,6 +83,8 @@ export async function startServer(config: Config, options: { demo: boolean }): P
   app = createApp({ db, config: listening, logger, demo, secret, auditKey });
   const url = `http://localhost:${port}`;
   const reminders = config.officeEmail ? startReminderJob(db, { to: config.officeEmail, linkBase: emailLinkBase(listening), intervalMs: 60 * 60_000, logger }) : undefined;
+  // Contact details of long-closed cases are deleted hourly (the sweep is idempotent; the database remembers).
+  const retention = startRetentionJob(db, { days: config.contactRetentionDays, intervalMs: 60 * 60_000, logger });
   logger.info({ url, storage: db.kind }, "serving");
   return {
     url,
@@ -93,6 +96,7 @@ export async function startServer(config: Config, options: { demo: boolean }): P
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await petitions.stop();
       await reminders?.stop();
+      await retention.stop();
       await outbox?.stop();
       await db.close();
     },

@@ -24,10 +24,15 @@ export interface CaseRow {
   closed_reason: string | null;
   assigned_to: string | null;
   published_complaint: string | null;
+  /** Set by an administrator: contact details are kept past the retention period. */
+  legal_hold: boolean;
+  /** When retention deleted the contact details, if it has. */
+  contact_deleted_at: string | null;
 }
 
 const CASE_COLUMNS = `id, case_number, receipt_hash, state, channel, language, anonymous, third_party, incident_date, incident_time,
-  location, district, narrative, received_at, acknowledged_at, first_contact_at, classified_at, closed_at, closed_reason, assigned_to, published_complaint`;
+  location, district, narrative, received_at, acknowledged_at, first_contact_at, classified_at, closed_at, closed_reason, assigned_to, published_complaint,
+  legal_hold, contact_deleted_at`;
 
 /**
  * The columns held sealed at rest (src/db/data-key.ts): what a complainant or
@@ -255,3 +260,25 @@ export async function sealRowInPlace(tx: Queryable, table: keyof typeof SEALED_T
 }
 
 export const SEALED_TABLES = { cases: true, case_people: true, case_events: true } as const;
+
+/**
+ * Closed cases whose contact details are past retention: closed before
+ * `closedBefore`, not under a legal hold, not already cleared. Locked, so two
+ * sweeps never clear the same case twice.
+ */
+export async function casesPastContactRetention(tx: Queryable, closedBefore: string, limit: number): Promise<string[]> {
+  const rows = await tx.query<{ id: string }>(
+    `SELECT id FROM cases
+      WHERE closed_at IS NOT NULL AND closed_at < $1::timestamptz AND contact_deleted_at IS NULL AND NOT legal_hold
+        AND state IN ('closed', 'closed_no_finding', 'referred_out')
+      ORDER BY closed_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
+    [closedBefore, limit],
+  );
+  return rows.map((row) => row.id);
+}
+
+/** Deletes the ways to reach everyone on a case (email, phone, address, witness contact); names stay with the case file. */
+export async function deleteContactDetails(tx: Queryable, caseId: string, at: string): Promise<void> {
+  await tx.query("UPDATE case_people SET email = NULL, phone = NULL, address = NULL, notes = NULL, contact_ok = false WHERE case_id = $1", [caseId]);
+  await tx.query("UPDATE cases SET contact_deleted_at = $2::timestamptz, updated_at = now() WHERE id = $1", [caseId, at]);
+}
