@@ -6,7 +6,8 @@ export interface OutboxRow {
   id: string;
   to_address: string;
   subject: string;
-  body_text: string;
+  /** NULL once sent: the bodies (which may hold personal data) are not kept after delivery. */
+  body_text: string | null;
   body_html: string | null;
   template: string;
   dedupe_key: string | null;
@@ -73,12 +74,14 @@ export async function claimDue(db: Queryable, now: string, leaseUntil: string, l
 }
 
 /**
- * Records a delivery. Any attempt's success counts, even one whose lease ran out
+ * Records a delivery and deletes the message's bodies: a sent message keeps its
+ * recipient, subject, template and dates (what the audit log and a decision to
+ * send again need), never what it said. Any attempt's success counts, even one whose lease ran out
  * meanwhile, so it only refuses a message already marked sent. True if it changed.
  */
 export async function markSent(tx: Queryable, id: string, sentAt: string): Promise<boolean> {
   const rows = await tx.query(
-    `UPDATE email_outbox SET status = 'sent', sent_at = $2::timestamptz, locked_until = NULL, last_error = NULL
+    `UPDATE email_outbox SET status = 'sent', sent_at = $2::timestamptz, locked_until = NULL, last_error = NULL, body_text = NULL, body_html = NULL
       WHERE id = $1 AND status <> 'sent' RETURNING id`,
     [id, sentAt],
   );
@@ -87,7 +90,7 @@ export async function markSent(tx: Queryable, id: string, sentAt: string): Promi
 
 /**
  * Records many deliveries in one statement, each with the time the server
- * accepted it; the same rule as markSent (only a message already sent is left
+ * accepted it, deleting their bodies; the same rule as markSent (only a message already sent is left
  * alone). Returns the ids it changed.
  *
  * Rows are locked in id order first: two workers that both sent the same
@@ -105,7 +108,7 @@ export async function markSentMany(tx: Queryable, deliveries: readonly { id: str
                FOR UPDATE OF o
           )
      UPDATE email_outbox AS o
-        SET status = 'sent', sent_at = locked.sent_at, locked_until = NULL, last_error = NULL
+        SET status = 'sent', sent_at = locked.sent_at, locked_until = NULL, last_error = NULL, body_text = NULL, body_html = NULL
        FROM locked
       WHERE o.id = locked.id
      RETURNING o.id`,
