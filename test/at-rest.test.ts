@@ -75,7 +75,7 @@ describe(`complainants' data is sealed at rest (${testEngine})`, () => {
     const filed = await submitComplaint(db, TEST_SECRET, {
       narrative: AT_REST_CANARY.narrative, location: AT_REST_CANARY.location, district: "Westport", categories: ["excessive_force"],
       witnesses: [{ name: AT_REST_CANARY.witness, contact: "" }],
-      name: AT_REST_CANARY.name, email: AT_REST_CANARY.email, phone: AT_REST_CANARY.phone, address: AT_REST_CANARY.address, contact_ok: false, third_party: false,
+      name: AT_REST_CANARY.name, email: AT_REST_CANARY.email, phone: AT_REST_CANARY.phone, address: AT_REST_CANARY.address, contact_ok: true, third_party: false,
     }, null, { evidence: [{ name: AT_REST_CANARY.evidenceName, type: "image/jpeg", bytes: canaryJpeg() }] });
     caseId = filed.caseId;
     // 32 bytes from the end of the image data: in both the original and the stripped copy.
@@ -120,6 +120,9 @@ describe(`complainants' data is sealed at rest (${testEngine})`, () => {
     // Not vacuous: the dump holds the case (its number is not sealed).
     const [{ case_number }] = await db.query<{ case_number: string }>("SELECT case_number FROM cases WHERE id = $1", [caseId]);
     assert.ok(dump.includes(Buffer.from(case_number)), "the case is in the dump");
+    // The acknowledgement email to the canary is queued, its address sealed.
+    const [mail] = await db.query<{ to_address: string }>("SELECT to_address FROM email_outbox WHERE dedupe_key = $1", [`case.received:${caseId}`]);
+    assert.equal(openText(mail.to_address), AT_REST_CANARY.email);
     const found = Object.entries(AT_REST_CANARY).filter(([, value]) => dump.includes(Buffer.from(value, "utf8")));
     assert.deepEqual(found.map(([field]) => field), []);
     assert.ok(!dump.includes(pixels), "neither copy of the photo is in the dump");

@@ -1,3 +1,4 @@
+import { openText, sealText } from "../db/data-key.js";
 import type { Queryable } from "../db/db.js";
 import type { OutboxStatus, ValidEmailMessage } from "./schema.js";
 
@@ -35,13 +36,13 @@ export interface ClaimedMessage {
  * Inserts a message unless its dedupe key is taken. Returns the new id, or null
  * when a message with the same key already exists (in any status).
  */
-export async function insertMessage(tx: Queryable, message: ValidEmailMessage, createdAt: string, notBefore: string): Promise<string | null> {
+export async function insertMessage(tx: Queryable, message: ValidEmailMessage, createdAt: string, notBefore: string, sealRecipient = false): Promise<string | null> {
   const rows = await tx.query<{ id: string }>(
     `INSERT INTO email_outbox (to_address, subject, body_text, body_html, template, dedupe_key, next_attempt_at, created_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7::timestamptz, $8::timestamptz)
      ON CONFLICT (dedupe_key) DO NOTHING
      RETURNING id`,
-    [message.to, message.subject, message.text, message.html ?? null, message.template, message.dedupeKey ?? null, notBefore, createdAt],
+    [sealRecipient ? sealText(message.to) : message.to, message.subject, message.text, message.html ?? null, message.template, message.dedupeKey ?? null, notBefore, createdAt],
   );
   return rows[0]?.id ?? null;
 }
@@ -70,7 +71,7 @@ export async function claimDue(db: Queryable, now: string, leaseUntil: string, l
      RETURNING o.id, o.to_address, o.subject, o.body_text, o.body_html, o.template, o.attempts`,
     [now, leaseUntil, limit],
   );
-  return rows.map((row) => ({ ...row, attempts: Number(row.attempts) }));
+  return rows.map((row) => ({ ...row, to_address: openText(row.to_address), attempts: Number(row.attempts) }));
 }
 
 /**
@@ -142,7 +143,7 @@ export async function markFailed(tx: Queryable, id: string, attempt: number, err
 
 export async function findMessage(db: Queryable, id: string): Promise<OutboxRow | undefined> {
   const [row] = await db.query<OutboxRow>("SELECT * FROM email_outbox WHERE id = $1", [id]);
-  return row ? { ...row, attempts: Number(row.attempts) } : undefined;
+  return row ? { ...row, to_address: openText(row.to_address), attempts: Number(row.attempts) } : undefined;
 }
 
 /** How many messages are in each status, for health checks and the admin page. */
