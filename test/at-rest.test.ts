@@ -28,6 +28,7 @@ export const AT_REST_CANARY = {
   narrative: "RESTCANARY-NARRATIVE-5521 the officer kicked my door",
   location: "RESTCANARY-CORNER of 12th and Grand",
   witness: "Wilma Restcanarywit",
+  officerDescription: "RESTCANARY-OFFICER tall with a scar on his chin",
   evidenceComment: "RESTCANARY-JPEG-COMMENT-8843",
   evidenceName: "Quillon Restcanary bruise.jpg",
 };
@@ -74,7 +75,7 @@ describe(`complainants' data is sealed at rest (${testEngine})`, () => {
     }
     const filed = await submitComplaint(db, TEST_SECRET, {
       narrative: AT_REST_CANARY.narrative, location: AT_REST_CANARY.location, district: "Westport", categories: ["excessive_force"],
-      witnesses: [{ name: AT_REST_CANARY.witness, contact: "" }],
+      witnesses: [{ name: AT_REST_CANARY.witness, contact: "" }], officers: [{ badge: "4411", description: AT_REST_CANARY.officerDescription }],
       name: AT_REST_CANARY.name, email: AT_REST_CANARY.email, phone: AT_REST_CANARY.phone, address: AT_REST_CANARY.address, contact_ok: true, third_party: false,
     }, null, { evidence: [{ name: AT_REST_CANARY.evidenceName, type: "image/jpeg", bytes: canaryJpeg() }] });
     caseId = filed.caseId;
@@ -95,6 +96,7 @@ describe(`complainants' data is sealed at rest (${testEngine})`, () => {
     const complainant = people.find((p) => p.role === "complainant")!;
     assert.deepEqual([complainant.name, complainant.email, complainant.phone, complainant.address], [AT_REST_CANARY.name, AT_REST_CANARY.email, AT_REST_CANARY.phone, AT_REST_CANARY.address]);
     assert.equal(people.find((p) => p.role === "witness")?.name, AT_REST_CANARY.witness);
+    assert.equal((await caseRepo.officersOf(db, caseId))[0].description, AT_REST_CANARY.officerDescription);
     const [item] = await evidenceForCase(db, caseId, { names: true });
     assert.equal(item.originalName, AT_REST_CANARY.evidenceName);
     const opened = await db.transaction((tx) => openEvidence(tx, caseId, item.id, "complainant", "viewed"));

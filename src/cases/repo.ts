@@ -44,6 +44,8 @@ const SEALED: Record<string, readonly string[]> = {
   cases: ["narrative", "location"],
   case_people: ["name", "email", "phone", "address", "notes"],
   case_events: ["body"],
+  // The complainant's own words about the officer (name and badge stay plain: staff match them to records).
+  case_officers: ["description"],
 };
 
 function sealRow(table: string, v: Record<string, unknown>): Record<string, unknown> {
@@ -160,8 +162,9 @@ export interface OfficerRow {
   description: string | null;
 }
 
-export function officersOf(tx: Queryable, caseId: string): Promise<OfficerRow[]> {
-  return tx.query<OfficerRow>("SELECT id, person_id, name, badge, vehicle, description FROM case_officers WHERE case_id = $1 ORDER BY id", [caseId]);
+export async function officersOf(tx: Queryable, caseId: string): Promise<OfficerRow[]> {
+  const rows = await tx.query<OfficerRow>("SELECT id, person_id, name, badge, vehicle, description FROM case_officers WHERE case_id = $1 ORDER BY id", [caseId]);
+  return rows.map((row) => openRow("case_officers", row));
 }
 
 export interface PersonRow {
@@ -259,7 +262,7 @@ export async function sealRowInPlace(tx: Queryable, table: keyof typeof SEALED_T
   );
 }
 
-export const SEALED_TABLES = { cases: true, case_people: true, case_events: true } as const;
+export const SEALED_TABLES = { cases: true, case_people: true, case_events: true, case_officers: true } as const;
 
 /**
  * Closed cases whose contact details are past retention: closed before
