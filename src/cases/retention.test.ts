@@ -78,6 +78,17 @@ describe(`contact details are deleted after retention unless under a legal hold 
     assert.match(textOf(page, /<section aria-labelledby="retention"/), /Contact details were deleted on/);
   });
 
+  it("takes a legal hold through the staff API too, naming a bad field", async () => {
+    const bad = await admin.json("POST", `/api/v1/staff/cases/${ids.recent}/legal-hold`, { hold: "yes" });
+    assert.equal(bad.status, 400);
+    assert.match(await bad.text(), /hold/);
+    assert.equal((await admin.json("POST", `/api/v1/staff/cases/${ids.recent}/legal-hold`, { hold: true })).status, 200);
+    assert.equal((await repo.findCase(site.db, ids.recent))?.legal_hold, true);
+    assert.equal((await investigator.json("POST", `/api/v1/staff/cases/${ids.recent}/legal-hold`, { hold: false })).status, 403);
+    const staffCase = await (await admin.get(`/api/v1/staff/cases/${ids.recent}`)).json() as { legalHold: boolean };
+    assert.equal(staffCase.legalHold, true);
+  });
+
   it("deletes a held case's contact details once the hold is lifted", async () => {
     await setLegalHold(site.db, `user:${admin.id}`, ids.held, false);
     assert.equal(await deleteExpiredContactDetails(site.db, 365, now), 1);
