@@ -19,6 +19,8 @@ export const configSchema = z.object({
   outboxConcurrency: z.coerce.number().int().min(1).max(100),
   /** Where deadline reminders for the office go. */
   officeEmail: z.string().email().optional(),
+  /** Days after closing when a case's contact details are deleted, unless it is under a legal hold. */
+  contactRetentionDays: z.coerce.number().int().min(1).max(36_500),
   /** The site's public address, the base of every link in an email (see `emailLinkBase`). */
   /**
    * Addresses of the reverse proxies in front of the site. Only a request from one of them has its
@@ -61,6 +63,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     outboxIntervalMs: env.OUTBOX_INTERVAL_MS ?? 500,
     outboxConcurrency: env.OUTBOX_CONCURRENCY ?? 8,
     officeEmail: env.OFFICE_EMAIL || undefined,
+    contactRetentionDays: env.OVERSIGHT_CONTACT_RETENTION_DAYS || 365,
     publicUrl: env.OVERSIGHT_PUBLIC_URL || undefined,
     trustedProxies: (env.OVERSIGHT_TRUSTED_PROXIES ?? "").split(",").map((address) => address.trim()).filter(Boolean),
     production: env.NODE_ENV === "production",

@@ -7,12 +7,15 @@ import { migrate } from "./db/migrate.js";
 import { createLogger } from "./logger.js";
 import { loadSecret } from "./secret.js";
 import { loadAuditKey } from "./audit/signing-key.js";
+import { openDataKey } from "./db/data-key.js";
 import { seedKansasCity } from "./campaign/service.js";
 import { seedBudgetDemo, seedKansasCityBudget } from "./budget/seed.js";
 import { startPetitions } from "./campaign/petitions/runtime.js";
 import { seedKansasCityPetition } from "./campaign/petitions/seed.js";
 import { startOutboxWorker, type OutboxWorker } from "./outbox/index.js";
 import { startReminderJob } from "./cases/reminders.js";
+import { sealOlderCaseData } from "./cases/service.js";
+import { startRetentionJob } from "./cases/retention.js";
 import { hasDemoContent, loadDemo, type DemoAdmin } from "./records/demo.js";
 import { isEmpty } from "./records/service.js";
 import { startBackupSocket } from "./backup/socket.js";
@@ -44,6 +47,15 @@ export async function startServer(config: Config, options: { demo: boolean }): P
   }
   const applied = await migrate(db);
   if (applied.length) logger.info({ applied }, "migrations applied");
+  // Complainants' data is sealed with a key outside the database: without the right one, no start.
+  try {
+    await openDataKey(db, config.dataDir);
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  const sealed = await sealOlderCaseData(db);
+  if (sealed) logger.info({ sealed }, "older complainant data sealed");
   let demoAdmin: DemoAdmin | undefined;
   if (options.demo && (await isEmpty(db))) {
     demoAdmin = await loadDemo(db);
@@ -77,6 +89,8 @@ export async function startServer(config: Config, options: { demo: boolean }): P
   app = createApp({ db, config: listening, logger, demo, secret, auditKey });
   const url = `http://localhost:${port}`;
   const reminders = config.officeEmail ? startReminderJob(db, { to: config.officeEmail, linkBase: emailLinkBase(listening), intervalMs: 60 * 60_000, logger }) : undefined;
+  // Contact details of long-closed cases are deleted hourly (the sweep is idempotent; the database remembers).
+  const retention = startRetentionJob(db, { days: config.contactRetentionDays, intervalMs: 60 * 60_000, logger });
   logger.info({ url, storage: db.kind }, "serving");
   return {
     url,
@@ -89,6 +103,7 @@ export async function startServer(config: Config, options: { demo: boolean }): P
       await backupSocket?.close();
       await petitions.stop();
       await reminders?.stop();
+      await retention.stop();
       await outbox?.stop();
       await db.close();
     },

@@ -5,6 +5,7 @@ import { gunzipSync, gzipSync } from "node:zlib";
 import { verifyAuditLog } from "../audit/service.js";
 import { AUDIT_KEY_FILE } from "../audit/signing-key.js";
 import { createPglite, pgliteDb } from "../db/connect.js";
+import { DATA_KEY_FILE } from "../db/data-key.js";
 import { inspectDataDir, LOCK_FILE, lockDataDir, lockHolder, openFailure } from "../db/data-dir.js";
 import { requestDump } from "./socket.js";
 import { readTar, TarError, writeTar, type TarEntry } from "./tar.js";
@@ -22,7 +23,8 @@ export const BACKUP_VERSION = 1;
 
 export const DATABASE_PART = "database.tar";
 const SECRET_FILE = "secret.key";
-const KEY_PARTS = [SECRET_FILE, AUDIT_KEY_FILE] as const;
+/** Without these a restored site cannot check receipts, sign heads or open sealed complainant data. */
+const KEY_PARTS = [SECRET_FILE, AUDIT_KEY_FILE, DATA_KEY_FILE] as const;
 
 export interface Manifest {
   format: typeof BACKUP_FORMAT;

@@ -34,6 +34,6 @@ export async function notifyComplainant(tx: Queryable, caseId: string, kind: "re
     ...message,
     template: `case.${kind}`,
     dedupeKey: kind === "received" ? `case.received:${caseId}` : undefined,
-  });
+  }, { sealRecipient: true });
   return id !== null;
 }

@@ -1,3 +1,4 @@
+import { isSealed, openText, sealText } from "../db/data-key.js";
 import type { Queryable } from "../db/db.js";
 import type { CaseState } from "./workflow.js";
 
@@ -23,17 +24,53 @@ export interface CaseRow {
   closed_reason: string | null;
   assigned_to: string | null;
   published_complaint: string | null;
+  /** Set by an administrator: contact details are kept past the retention period. */
+  legal_hold: boolean;
+  /** When retention deleted the contact details, if it has. */
+  contact_deleted_at: string | null;
 }
 
 const CASE_COLUMNS = `id, case_number, receipt_hash, state, channel, language, anonymous, third_party, incident_date, incident_time,
-  location, district, narrative, received_at, acknowledged_at, first_contact_at, classified_at, closed_at, closed_reason, assigned_to, published_complaint`;
+  location, district, narrative, received_at, acknowledged_at, first_contact_at, classified_at, closed_at, closed_reason, assigned_to, published_complaint,
+  legal_hold, contact_deleted_at`;
+
+/**
+ * The columns held sealed at rest (src/db/data-key.ts): what a complainant or
+ * witness is, where to reach them, and what they wrote. Sealed here on the way
+ * in and opened here on the way out, so the services above see plain values
+ * and a database dump sees none.
+ */
+const SEALED: Record<string, readonly string[]> = {
+  cases: ["narrative", "location"],
+  case_people: ["name", "email", "phone", "address", "notes"],
+  case_events: ["body"],
+  // The complainant's own words about the officer (name and badge stay plain: staff match them to records).
+  case_officers: ["description"],
+};
+
+function sealRow(table: string, v: Record<string, unknown>): Record<string, unknown> {
+  const columns = SEALED[table] ?? [];
+  const out = { ...v };
+  for (const column of columns) if (typeof out[column] === "string") out[column] = sealText(out[column] as string);
+  return out;
+}
+
+function openRow<T>(table: string, row: T): T;
+function openRow<T>(table: string, row: T | undefined): T | undefined;
+function openRow<T>(table: string, row: T | undefined): T | undefined {
+  if (!row) return row;
+  const out = { ...row } as Record<string, unknown>;
+  for (const column of SEALED[table]) if (typeof out[column] === "string") out[column] = openText(out[column] as string);
+  return out as T;
+}
 
 export async function nextCaseNumber(tx: Queryable, year: number): Promise<string> {
   const [row] = await tx.query<{ n: number }>("SELECT nextval('case_number_seq')::int AS n");
   return `OV-${year}-${String(row.n).padStart(6, "0")}`;
 }
 
-export async function insertCase(tx: Queryable, v: Record<string, unknown>): Promise<string> {
+export async function insertCase(tx: Queryable, plain: Record<string, unknown>): Promise<string> {
+  const v = sealRow("cases", plain);
   const columns = Object.keys(v);
   const [row] = await tx.query<{ id: string }>(
     `INSERT INTO cases (${columns.join(", ")}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(", ")}) RETURNING id`,
@@ -42,7 +79,8 @@ export async function insertCase(tx: Queryable, v: Record<string, unknown>): Pro
   return row.id;
 }
 
-export async function insertRow(tx: Queryable, table: "case_people" | "case_officers" | "case_allegations" | "case_events" | "case_tolling" | "referrals", v: Record<string, unknown>): Promise<string> {
+export async function insertRow(tx: Queryable, table: "case_people" | "case_officers" | "case_allegations" | "case_events" | "case_tolling" | "referrals", plain: Record<string, unknown>): Promise<string> {
+  const v = sealRow(table, plain);
   const columns = Object.keys(v);
   const [row] = await tx.query<{ id: string }>(
     `INSERT INTO ${table} (${columns.join(", ")}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(", ")}) RETURNING id`,
@@ -53,15 +91,16 @@ export async function insertRow(tx: Queryable, table: "case_people" | "case_offi
 
 export async function findCaseByNumber(tx: Queryable, caseNumber: string): Promise<CaseRow | undefined> {
   const [row] = await tx.query<CaseRow>(`SELECT ${CASE_COLUMNS} FROM cases WHERE case_number = $1`, [caseNumber.toUpperCase()]);
-  return row;
+  return openRow("cases", row);
 }
 
 export async function findCase(tx: Queryable, id: string, lock = false): Promise<CaseRow | undefined> {
   const [row] = await tx.query<CaseRow>(`SELECT ${CASE_COLUMNS} FROM cases WHERE id = $1${lock ? " FOR UPDATE" : ""}`, [id]);
-  return row;
+  return openRow("cases", row);
 }
 
-export async function updateCase(tx: Queryable, id: string, v: Record<string, unknown>): Promise<void> {
+export async function updateCase(tx: Queryable, id: string, plain: Record<string, unknown>): Promise<void> {
+  const v = sealRow("cases", plain);
   const columns = Object.keys(v);
   await tx.query(
     `UPDATE cases SET ${columns.map((column, i) => `${column} = $${i + 2}`).join(", ")}, updated_at = now() WHERE id = $1`,
@@ -82,12 +121,13 @@ export interface EventRow {
   subject_user: string | null;
 }
 
-export function eventsOf(tx: Queryable, caseId: string, onlyVisible = false): Promise<EventRow[]> {
-  return tx.query<EventRow>(
+export async function eventsOf(tx: Queryable, caseId: string, onlyVisible = false): Promise<EventRow[]> {
+  const rows = await tx.query<EventRow>(
     `SELECT id, at, actor, kind, from_state, to_state, body, visible_to_complainant, subject_user FROM case_events
       WHERE case_id = $1 ${onlyVisible ? "AND visible_to_complainant" : ""} ORDER BY at, id`,
     [caseId],
   );
+  return rows.map((row) => openRow("case_events", row));
 }
 
 export interface AllegationRow {
@@ -122,8 +162,9 @@ export interface OfficerRow {
   description: string | null;
 }
 
-export function officersOf(tx: Queryable, caseId: string): Promise<OfficerRow[]> {
-  return tx.query<OfficerRow>("SELECT id, person_id, name, badge, vehicle, description FROM case_officers WHERE case_id = $1 ORDER BY id", [caseId]);
+export async function officersOf(tx: Queryable, caseId: string): Promise<OfficerRow[]> {
+  const rows = await tx.query<OfficerRow>("SELECT id, person_id, name, badge, vehicle, description FROM case_officers WHERE case_id = $1 ORDER BY id", [caseId]);
+  return rows.map((row) => openRow("case_officers", row));
 }
 
 export interface PersonRow {
@@ -137,8 +178,9 @@ export interface PersonRow {
   notes: string | null;
 }
 
-export function peopleOf(tx: Queryable, caseId: string): Promise<PersonRow[]> {
-  return tx.query<PersonRow>("SELECT id, role, name, email, phone, address, contact_ok, notes FROM case_people WHERE case_id = $1 ORDER BY role, id", [caseId]);
+export async function peopleOf(tx: Queryable, caseId: string): Promise<PersonRow[]> {
+  const rows = await tx.query<PersonRow>("SELECT id, role, name, email, phone, address, contact_ok, notes FROM case_people WHERE case_id = $1 ORDER BY role, id", [caseId]);
+  return rows.map((row) => openRow("case_people", row));
 }
 
 export function tollingOf(tx: Queryable, caseId: string): Promise<{ id: string; kind: string; starts_on: string; ends_on: string | null; note: string | null }[]> {
@@ -240,4 +282,51 @@ export async function useCaseAccess(tx: Queryable, tokenHash: string, now: strin
 /** Ends one access ("close on this device"). */
 export async function deleteCaseAccess(tx: Queryable, tokenHash: string): Promise<void> {
   await tx.query("DELETE FROM case_access_sessions WHERE token_hash = $1", [tokenHash]);
+}
+
+/**
+ * Rows written before sealing existed, with the values of their sealed columns
+ * that are still plain text: at most `limit` per table, locked.
+ */
+export async function unsealedRows(tx: Queryable, table: keyof typeof SEALED_TABLES, limit: number): Promise<Record<string, unknown>[]> {
+  const columns = SEALED[table];
+  return tx.query(
+    `SELECT id, ${columns.join(", ")} FROM ${table}
+      WHERE ${columns.map((column) => `(${column} IS NOT NULL AND ${column} NOT LIKE 'ov1.%')`).join(" OR ")}
+      ORDER BY id LIMIT ${Number(limit)} FOR UPDATE`,
+  );
+}
+
+/** Seals the plain values of one older row in place. */
+export async function sealRowInPlace(tx: Queryable, table: keyof typeof SEALED_TABLES, row: Record<string, unknown>): Promise<void> {
+  const columns = SEALED[table].filter((column) => typeof row[column] === "string" && !isSealed(row[column] as string));
+  if (!columns.length) return;
+  await tx.query(
+    `UPDATE ${table} SET ${columns.map((column, i) => `${column} = $${i + 2}`).join(", ")} WHERE id = $1`,
+    [row.id, ...columns.map((column) => sealText(row[column] as string))],
+  );
+}
+
+export const SEALED_TABLES = { cases: true, case_people: true, case_events: true, case_officers: true } as const;
+
+/**
+ * Closed cases whose contact details are past retention: closed before
+ * `closedBefore`, not under a legal hold, not already cleared. Locked, so two
+ * sweeps never clear the same case twice.
+ */
+export async function casesPastContactRetention(tx: Queryable, closedBefore: string, limit: number): Promise<string[]> {
+  const rows = await tx.query<{ id: string }>(
+    `SELECT id FROM cases
+      WHERE closed_at IS NOT NULL AND closed_at < $1::timestamptz AND contact_deleted_at IS NULL AND NOT legal_hold
+        AND state IN ('closed', 'closed_no_finding', 'referred_out')
+      ORDER BY closed_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
+    [closedBefore, limit],
+  );
+  return rows.map((row) => row.id);
+}
+
+/** Deletes the ways to reach everyone on a case (email, phone, address, witness contact); names stay with the case file. */
+export async function deleteContactDetails(tx: Queryable, caseId: string, at: string): Promise<void> {
+  await tx.query("UPDATE case_people SET email = NULL, phone = NULL, address = NULL, notes = NULL, contact_ok = false WHERE case_id = $1", [caseId]);
+  await tx.query("UPDATE cases SET contact_deleted_at = $2::timestamptz, updated_at = now() WHERE id = $1", [caseId, at]);
 }

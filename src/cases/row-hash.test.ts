@@ -61,13 +61,14 @@ describe(`case rows vouched for by the audit log (${testEngine})`, () => {
   });
 
   it("finds a case whose narrative was changed directly in the database, and only that one", async () => {
+    const [stored] = await db.query<{ narrative: string }>("SELECT narrative FROM cases WHERE id = $1", [cases[1]]);
     await db.query("UPDATE cases SET narrative = 'x' WHERE id = $1", [cases[1]]);
     const result = await verifyRows(db);
     assert.equal(result.ok, false);
     assert.deepEqual(result.ok ? [] : result.problems.map((p) => [p.table, p.id]), [["cases", cases[1]]]);
     assert.match(result.ok ? "" : result.problems[0].reason, /differs from what entry \d+ recorded/);
     // Putting the old text back makes the row match its entry again.
-    await db.query("UPDATE cases SET narrative = 'Pushed during an arrest.' WHERE id = $1", [cases[1]]);
+    await db.query("UPDATE cases SET narrative = $2 WHERE id = $1", [cases[1], stored.narrative]);
     assert.equal((await verifyRows(db)).ok, true);
   });
 

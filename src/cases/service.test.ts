@@ -4,6 +4,7 @@ import type { Db } from "../db/db.js";
 import { testEngine } from "../db/test-db.js";
 import { cookieFrom, createTestApp, TEST_SECRET } from "../web/test-app.js";
 import { caseForAccess, openByReceipt, openCaseAccess, submitComplaint } from "./service.js";
+import { eventsOf, findCase } from "./repo.js";
 
 const form = (fields: Record<string, string | string[]>) => {
   const data = new FormData();
@@ -73,8 +74,8 @@ describe(`complaint intake and the complainant's page (${testEngine})`, () => {
 
   it("stores a script typed into a text field as text, and shows it escaped to staff and complainant", async () => {
     const filed = await submitComplaint(db, TEST_SECRET, { narrative: "<script>alert('x')</script> the officer shouted", anonymous: true }, null);
-    const [row] = await db.query<{ narrative: string }>("SELECT narrative FROM cases WHERE id = $1", [filed.caseId]);
-    assert.equal(row.narrative, "<script>alert('x')</script> the officer shouted");
+    const row = await findCase(db, filed.caseId);
+    assert.equal(row?.narrative, "<script>alert('x')</script> the officer shouted");
   });
 
   it("lets the complainant open the case with number and receipt, add information, and see only their case", async () => {
@@ -96,8 +97,8 @@ describe(`complaint intake and the complainant's page (${testEngine})`, () => {
       body: new URLSearchParams({ _csrf: token, body: "I also have a video from my phone." }),
     });
     assert.equal(sent.status, 303);
-    const [event] = await db.query<{ body: string }>("SELECT body FROM case_events WHERE case_id = $1 AND kind = 'complainant_message'", [filed.caseId]);
-    assert.equal(event.body, "I also have a video from my phone.");
+    const event = (await eventsOf(db, filed.caseId)).find((e) => e.kind === "complainant_message");
+    assert.equal(event?.body, "I also have a video from my phone.");
     const forged = await site.app.request("/complaints/status", { headers: { cookie: `oversight_case=${access.slice(0, -1)}${access.endsWith("A") ? "B" : "A"}` } });
     assert.doesNotMatch(await forged.text(), new RegExp(filed.caseNumber), "a forged access cookie opens nothing");
     assert.doesNotMatch(access, new RegExp(filed.caseId), "the cookie names no case");

@@ -1,3 +1,4 @@
+import { setLegalHold } from "./retention.js";
 import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { authorize, can, requireUser } from "../auth/authorize.js";
@@ -91,6 +92,7 @@ export function staffApiRoutes(): Hono<AppEnv> {
   caseAction("panel", "cases.decide", z.object({ members: z.array(z.string()) }), (c, u, id, input) => staff.assignBoardPanel(db(c), who(u), id, input.members));
   caseAction("votes", "cases.vote", z.record(z.string(), z.unknown()), (c, u, id, input) => staff.castVote(db(c), u.id, id, input as never));
   caseAction("final-decisions", "cases.decide", z.record(z.string(), z.unknown()), (c, u, id, input) => staff.recordFinalDecision(db(c), who(u), id, input as never));
+  caseAction("legal-hold", "cases.decide", z.object({ hold: z.boolean() }), (c, u, id, input) => setLegalHold(db(c), who(u), id, input.hold));
 
   app.post("/api/v1/staff/reinstatements", async (c) => {
     const user = userOf(c);
@@ -143,6 +145,7 @@ export const staffOpenApiPaths = {
       },
     },
   },
+  "/api/v1/staff/cases/{id}/legal-hold": staffRef("Place or lift a legal hold: while held, retention keeps the contact details (admin)", { hold: { type: "boolean" } }),
   "/api/v1/staff/cases/{id}/final-decisions": staffRef("The department's final decision on one allegation (admin)", { allegation_id: { type: "string" }, final_finding: { type: "string" }, final_penalty: { type: "string" } }),
   "/api/v1/staff/reinstatements": { post: { summary: "The department reports an officer reinstated; flags open cases (admin)", security: [{ session: [] }], responses: { "200": { description: "Flags raised" } } } },
 };

@@ -34,6 +34,8 @@ export function presentCaseForStaff(view: Awaited<ReturnType<typeof staffCaseVie
     narrative: c.narrative,
     receivedAt: c.received_at,
     closedAt: c.closed_at,
+    legalHold: c.legal_hold,
+    contactDeletedAt: c.contact_deleted_at,
     acknowledgedAt: c.acknowledged_at,
     firstContactAt: c.first_contact_at,
     publishedComplaint: c.published_complaint,

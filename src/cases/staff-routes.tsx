@@ -1,6 +1,7 @@
 import { Hono, type Context } from "hono";
 import { ZodError } from "zod";
 import { authorize, can, requireUser } from "../auth/authorize.js";
+import { setLegalHold } from "./retention.js";
 import type { Actor, AppEnv } from "../web/context.js";
 import { describeIssues, HttpError } from "../web/errors.js";
 import { linkBase } from "../web/link-base.js";
@@ -101,6 +102,7 @@ export function staffRoutes(): Hono<AppEnv> {
     authorize(actor, "cases.work");
     return assignCase(db(c), { id: actor.id, scope: can(actor, "cases.assign") ? "any" : "self" }, id, text(body, "user_id").trim() || null, linkBase(c));
   });
+  action("legal-hold", (c, actor, id, body) => (authorize(actor, "cases.decide"), setLegalHold(db(c), who(actor), id, checked(body, "hold"))));
   action("final", (c, actor, id, body) => (authorize(actor, "cases.decide"), staff.recordFinalDecision(db(c), who(actor), id, { allegation_id: text(body, "allegation_id"), final_finding: text(body, "final_finding") as never, final_penalty: text(body, "final_penalty") })));
   app.post("/staff/cases/:id/allegations/:allegation", async (c) => {
     const actor = userOf(c);

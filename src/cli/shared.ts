@@ -1,5 +1,6 @@
 import { loadConfig, type Config } from "../config.js";
 import { connect } from "../db/connect.js";
+import { openDataKey } from "../db/data-key.js";
 import type { Db } from "../db/db.js";
 import { migrate } from "../db/migrate.js";
 
@@ -12,6 +13,12 @@ export async function openDatabase(options: DataDirOption): Promise<{ db: Db; co
   const config = loadConfig({ dataDir: options.dataDir });
   const db = await connect({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
   await migrate(db);
+  try {
+    await openDataKey(db, config.dataDir);
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
   return { db, config };
 }
 

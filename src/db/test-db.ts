@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import postgres from "postgres";
 import { connect } from "./connect.js";
+import { dataKeyFrom, installDataKey } from "./data-key.js";
 import type { Db } from "./db.js";
 import { migrate } from "./migrate.js";
 
@@ -10,6 +11,7 @@ import { migrate } from "./migrate.js";
  * so the same tests prove both engines.
  */
 export async function openTestDb(): Promise<Db> {
+  installDataKey(TEST_DATA_KEY);
   const serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
     const db = await connect({});
@@ -59,6 +61,9 @@ export async function createThrowawayDatabase(serverUrl: string, prefix = "overs
     },
   };
 }
+
+/** The data key test databases seal complainants' data with (a fixed, public test value). */
+export const TEST_DATA_KEY = dataKeyFrom(Buffer.alloc(32, 7));
 
 /** Which engine the tests run on, for test names. */
 export const testEngine = process.env.DATABASE_URL ? "postgres" : "pglite";

@@ -76,6 +76,8 @@ describe(`email outbox (${testEngine})`, () => {
     assert.equal(sent?.attempts, 1);
     assert.equal(new Date(sent?.sent_at ?? "").toISOString(), T0.toISOString());
     assert.equal(sent?.locked_until, null);
+    // The bodies are deleted once sent; what the audit log and a resend decision need stays.
+    assert.deepEqual([sent?.body_text, sent?.body_html, sent?.subject, sent?.template], [null, null, SUBJECT, "case.acknowledgement"]);
 
     // Nothing left: a second pass sends nothing.
     assert.deepEqual(await deliverBatch(db, transport, { from: FROM, limit: 10, now: at(3_600_000) }), { sent: 0, failed: 0, retried: 0 });

@@ -1,3 +1,4 @@
+import { openText, sealText } from "../db/data-key.js";
 import type { Queryable } from "../db/db.js";
 import type { OutboxStatus, ValidEmailMessage } from "./schema.js";
 
@@ -6,7 +7,8 @@ export interface OutboxRow {
   id: string;
   to_address: string;
   subject: string;
-  body_text: string;
+  /** NULL once sent: the bodies (which may hold personal data) are not kept after delivery. */
+  body_text: string | null;
   body_html: string | null;
   template: string;
   dedupe_key: string | null;
@@ -34,13 +36,13 @@ export interface ClaimedMessage {
  * Inserts a message unless its dedupe key is taken. Returns the new id, or null
  * when a message with the same key already exists (in any status).
  */
-export async function insertMessage(tx: Queryable, message: ValidEmailMessage, createdAt: string, notBefore: string): Promise<string | null> {
+export async function insertMessage(tx: Queryable, message: ValidEmailMessage, createdAt: string, notBefore: string, sealRecipient = false): Promise<string | null> {
   const rows = await tx.query<{ id: string }>(
     `INSERT INTO email_outbox (to_address, subject, body_text, body_html, template, dedupe_key, next_attempt_at, created_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7::timestamptz, $8::timestamptz)
      ON CONFLICT (dedupe_key) DO NOTHING
      RETURNING id`,
-    [message.to, message.subject, message.text, message.html ?? null, message.template, message.dedupeKey ?? null, notBefore, createdAt],
+    [sealRecipient ? sealText(message.to) : message.to, message.subject, message.text, message.html ?? null, message.template, message.dedupeKey ?? null, notBefore, createdAt],
   );
   return rows[0]?.id ?? null;
 }
@@ -69,7 +71,7 @@ export async function claimDue(db: Queryable, now: string, leaseUntil: string, l
      RETURNING o.id, o.to_address, o.subject, o.body_text, o.body_html, o.template, o.attempts`,
     [now, leaseUntil, limit],
   );
-  return rows.map((row) => ({ ...row, attempts: Number(row.attempts) }));
+  return rows.map((row) => ({ ...row, to_address: openText(row.to_address), attempts: Number(row.attempts) }));
 }
 
 /**
@@ -90,12 +92,14 @@ export async function renewLeases(db: Queryable, held: readonly { id: string; at
 }
 
 /**
- * Records a delivery. Any attempt's success counts, even one whose lease ran out
+ * Records a delivery and deletes the message's bodies: a sent message keeps its
+ * recipient, subject, template and dates (what the audit log and a decision to
+ * send again need), never what it said. Any attempt's success counts, even one whose lease ran out
  * meanwhile, so it only refuses a message already marked sent. True if it changed.
  */
 export async function markSent(tx: Queryable, id: string, sentAt: string): Promise<boolean> {
   const rows = await tx.query(
-    `UPDATE email_outbox SET status = 'sent', sent_at = $2::timestamptz, locked_until = NULL, last_error = NULL
+    `UPDATE email_outbox SET status = 'sent', sent_at = $2::timestamptz, locked_until = NULL, last_error = NULL, body_text = NULL, body_html = NULL
       WHERE id = $1 AND status <> 'sent' RETURNING id`,
     [id, sentAt],
   );
@@ -104,7 +108,7 @@ export async function markSent(tx: Queryable, id: string, sentAt: string): Promi
 
 /**
  * Records many deliveries in one statement, each with the time the server
- * accepted it; the same rule as markSent (only a message already sent is left
+ * accepted it, deleting their bodies; the same rule as markSent (only a message already sent is left
  * alone). Returns the ids it changed.
  *
  * Rows are locked in id order first: two workers that both sent the same
@@ -122,7 +126,7 @@ export async function markSentMany(tx: Queryable, deliveries: readonly { id: str
                FOR UPDATE OF o
           )
      UPDATE email_outbox AS o
-        SET status = 'sent', sent_at = locked.sent_at, locked_until = NULL, last_error = NULL
+        SET status = 'sent', sent_at = locked.sent_at, locked_until = NULL, last_error = NULL, body_text = NULL, body_html = NULL
        FROM locked
       WHERE o.id = locked.id
      RETURNING o.id`,
@@ -156,7 +160,7 @@ export async function markFailed(tx: Queryable, id: string, attempt: number, err
 
 export async function findMessage(db: Queryable, id: string): Promise<OutboxRow | undefined> {
   const [row] = await db.query<OutboxRow>("SELECT * FROM email_outbox WHERE id = $1", [id]);
-  return row ? { ...row, attempts: Number(row.attempts) } : undefined;
+  return row ? { ...row, to_address: openText(row.to_address), attempts: Number(row.attempts) } : undefined;
 }
 
 /** How many messages are in each status, for health checks and the admin page. */

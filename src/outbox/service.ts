@@ -54,6 +54,11 @@ export interface EnqueueOptions {
   /** Do not send before this time (a reminder for later). Default: now. */
   notBefore?: Date;
   now?: Date;
+  /**
+   * Store the recipient's address sealed at rest (src/db/data-key.ts), for mail
+   * to people whose address is itself confidential, such as complainants.
+   */
+  sealRecipient?: boolean;
 }
 
 /**
@@ -78,7 +83,7 @@ export async function enqueueEmail(tx: Queryable, message: EmailMessage, options
   const valid = parseEmailMessage(message);
   const now = options.now ?? new Date();
   const notBefore = options.notBefore && options.notBefore > now ? options.notBefore : now;
-  const id = await repo.insertMessage(tx, valid, now.toISOString(), notBefore.toISOString());
+  const id = await repo.insertMessage(tx, valid, now.toISOString(), notBefore.toISOString(), options.sealRecipient ?? false);
   if (id === null) return null;
   await appendAudit(tx, { actor: options.actor ?? "system", action: "email.enqueue", entity: "email_outbox", entityId: id, data: { template: valid.template } }, now);
   return id;

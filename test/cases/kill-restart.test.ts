@@ -1,3 +1,4 @@
+import { openDataKey, openText } from "../../src/db/data-key.js";
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -96,12 +97,14 @@ describe(`intake survives a kill in the middle of a burst (${process.env.DATABAS
 
     const db = await connect(pg ? { databaseUrl: pg.url } : { dataDir });
     try {
-      const rows = await db.query<{ case_number: string; narrative: string; allegations: number; events: number }>(
+      // Narratives are sealed at rest with the data key the server made in the data directory.
+      await openDataKey(db, dataDir, {});
+      const rows = (await db.query<{ case_number: string; narrative: string; allegations: number; events: number }>(
         `SELECT c.case_number, c.narrative,
                 (SELECT count(*)::int FROM case_allegations a WHERE a.case_id = c.id) AS allegations,
                 (SELECT count(*)::int FROM case_events e WHERE e.case_id = c.id AND e.kind = 'received') AS events
            FROM cases c`,
-      );
+      )).map((row) => ({ ...row, narrative: openText(row.narrative) }));
       const byNumber = new Map(rows.map((row) => [row.case_number, row]));
       for (const [caseNumber, text] of acknowledged) {
         const row = byNumber.get(caseNumber);

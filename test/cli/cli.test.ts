@@ -12,6 +12,7 @@ import { loadAuditKey } from "../../src/audit/signing-key.js";
 import { submitComplaint } from "../../src/cases/service.js";
 import { connect } from "../../src/db/connect.js";
 import type { Db } from "../../src/db/db.js";
+import { openDataKey } from "../../src/db/data-key.js";
 import { migrate } from "../../src/db/migrate.js";
 import { TEST_SECRET } from "../../src/web/test-app.js";
 import { createThrowawayDatabase, type ThrowawayDatabase } from "../e2e/harness.js";
@@ -136,6 +137,8 @@ describe(`the oversight audit command against saved heads and rows (${process.en
     if (process.env.DATABASE_URL) pg = await createThrowawayDatabase(process.env.DATABASE_URL);
     await tamper(async (db) => {
       await migrate(db);
+      // The data key the commands will load from the data directory.
+      await openDataKey(db, dataDir, { ...process.env, OVERSIGHT_DATA_KEY: "" });
       caseId = (await submitComplaint(db, TEST_SECRET, { narrative: "Stopped and searched without a reason.", categories: ["discourtesy"], anonymous: true }, null)).caseId;
       await appendSome(db, 6, "create");
     });
@@ -178,11 +181,15 @@ describe(`the oversight audit command against saved heads and rows (${process.en
   });
 
   it("finds a case whose narrative was changed directly in the database with --rows", async () => {
-    await tamper((db) => db.query("UPDATE cases SET narrative = 'x' WHERE id = $1", [caseId]));
+    let stored = "";
+    await tamper(async (db) => {
+      [{ narrative: stored }] = await db.query<{ narrative: string }>("SELECT narrative FROM cases WHERE id = $1", [caseId]);
+      await db.query("UPDATE cases SET narrative = 'x' WHERE id = $1", [caseId]);
+    });
     const result = oversight("audit", "verify", "--rows");
     assert.equal(result.status, 1);
     assert.match(result.stderr, new RegExp(`rows FAILED: 1 of 1 rows are not explained by the audit log\\n  cases ${caseId}: its content differs from what entry \\d+ recorded`));
-    await tamper((db) => db.query("UPDATE cases SET narrative = 'Stopped and searched without a reason.' WHERE id = $1", [caseId]));
+    await tamper((db) => db.query("UPDATE cases SET narrative = $2 WHERE id = $1", [caseId, stored]));
     assert.equal(oversight("audit", "verify", "--rows").status, 0);
   });
 

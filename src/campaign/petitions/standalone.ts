@@ -24,6 +24,7 @@ import { hasDemoContent, loadDemo, type DemoAdmin } from "../../records/demo.js"
 import { isEmpty } from "../../records/service.js";
 import { loadAuditKey } from "../../audit/signing-key.js";
 import { loadSecret } from "../../secret.js";
+import { openDataKey } from "../../db/data-key.js";
 import type { AppEnv } from "../../web/context.js";
 import type { PetitionSettings } from "./config.js";
 import { petitionAbuseCounter, petitionRoutes } from "./routes.js";
@@ -43,6 +44,7 @@ export async function startPetitionSite(config: Config, options: { seed?: boolea
   const logger = createLogger(config.logLevel);
   const db = await connect({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
   await migrate(db);
+  await openDataKey(db, config.dataDir);
   const demoAdmin = options.demo && (await isEmpty(db)) ? await loadDemo(db) : undefined;
   if (options.seed) await seedKansasCityPetition(db);
   let outbox: OutboxWorker | undefined;

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { openBytes, openText } from "../../db/data-key.js";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import { verifyAuditLog } from "../../audit/service.js";
@@ -42,11 +43,14 @@ describe(`evidence storage and custody (${testEngine})`, () => {
     assert.equal(stored.newBlob, true);
     const [item] = await db.query<{ original_name: string; declared_type: string; detected_type: string; size: number; uploaded_by: string }>(
       "SELECT original_name, declared_type, detected_type, size, uploaded_by FROM evidence_items WHERE id = $1", [stored.id]);
-    assert.deepEqual(item, { original_name: "Jane Canary bruise GPS.jpg", declared_type: "image/jpeg", detected_type: "image/jpeg", size: photo.length, uploaded_by: "complainant" });
+    assert.ok(!item.original_name.includes("Canary"), "the file name is sealed at rest");
+    assert.deepEqual({ ...item, original_name: openText(item.original_name) }, { original_name: "Jane Canary bruise GPS.jpg", declared_type: "image/jpeg", detected_type: "image/jpeg", size: photo.length, uploaded_by: "complainant" });
     // The original is kept exactly; the shared copy has no GPS.
-    const blobs = await db.query<{ sha256: string; bytes: Uint8Array }>("SELECT sha256, bytes FROM evidence_blobs WHERE sha256 IN ($1, $2)", [stored.sha256, stored.sharedSha256]);
-    const original = blobs.find((b) => b.sha256 === stored.sha256)!.bytes;
-    const shared = blobs.find((b) => b.sha256 === stored.sharedSha256)!.bytes;
+    const blobs = await db.query<{ sha256: string; bytes: Uint8Array; sealed: boolean }>("SELECT sha256, bytes, sealed FROM evidence_blobs WHERE sha256 IN ($1, $2)", [stored.sha256, stored.sharedSha256]);
+    // Both copies are sealed at rest: the stored bytes hold none of the photo's metadata.
+    assert.ok(blobs.every((b) => b.sealed && !contains(b.bytes, CANARY.make) && !contains(b.bytes, CANARY.comment)));
+    const original = openBytes(blobs.find((b) => b.sha256 === stored.sha256)!.bytes);
+    const shared = openBytes(blobs.find((b) => b.sha256 === stored.sharedSha256)!.bytes);
     assert.equal(sha256Hex(original), stored.sha256);
     assert.equal(sha256Hex(shared), stored.sharedSha256);
     assert.ok(contains(original, CANARY.make) && !contains(shared, CANARY.make));

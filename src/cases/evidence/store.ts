@@ -1,4 +1,5 @@
 import { appendAudit } from "../../audit/service.js";
+import { openBytes, openText, sealBytes, sealText } from "../../db/data-key.js";
 import type { Queryable } from "../../db/db.js";
 import { checkFile, type CheckedEvidence, type EvidenceFile } from "./check.js";
 import type { EvidenceType } from "./detect.js";
@@ -36,7 +37,7 @@ export async function storeEvidence(tx: Queryable, caseId: string, file: Evidenc
   const [item] = await tx.query<{ id: string }>(
     `INSERT INTO evidence_items (case_id, sha256, shared_sha256, original_name, declared_type, detected_type, size, uploaded_by, created_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-    [caseId, ok.sha256, ok.sharedSha256, ok.name, ok.type ? ok.type.slice(0, 100) : null, ok.detectedType, ok.bytes.length, actor, at],
+    [caseId, ok.sha256, ok.sharedSha256, sealText(ok.name), ok.type ? ok.type.slice(0, 100) : null, ok.detectedType, ok.bytes.length, actor, at],
   );
   await addCustody(tx, item.id, actor, "added", ok.sha256, at);
   if (ok.stripped) await addCustody(tx, item.id, "system", "stripped", ok.sharedSha256, at);
@@ -51,7 +52,11 @@ function assertActor(actor: string): asserts actor is EvidenceActor {
   if (actor !== "complainant" && !/^user:[0-9a-f-]{36}$/.test(actor)) throw new Error(`evidence actor must be "complainant" or "user:<uuid>", not ${JSON.stringify(actor.slice(0, 50))}`);
 }
 
-/** Inserts a blob unless its content is already stored; true when it was new. */
+/**
+ * Inserts a blob unless its content is already stored; true when it was new.
+ * The bytes are sealed (src/db/data-key.ts); the sha256 and size are the
+ * file's own, as the chain of custody and the audit log record them.
+ */
 async function putBlob(tx: Queryable, sha256: string, bytes: Uint8Array): Promise<boolean> {
   // Look first, so identical content is not sent to the server again.
   const [seen] = await tx.query("SELECT 1 FROM evidence_blobs WHERE sha256 = $1", [sha256]);
@@ -59,8 +64,8 @@ async function putBlob(tx: Queryable, sha256: string, bytes: Uint8Array): Promis
   // Sent as base64 text and decoded by the server: PGlite encodes a bytea parameter
   // byte by byte in JavaScript (about 5 s for 20 MB); this takes a tenth of that on both engines.
   const inserted = await tx.query(
-    "INSERT INTO evidence_blobs (sha256, size, bytes) VALUES ($1, $2, decode($3, 'base64')) ON CONFLICT (sha256) DO NOTHING RETURNING sha256",
-    [sha256, bytes.length, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64")],
+    "INSERT INTO evidence_blobs (sha256, size, bytes, sealed) VALUES ($1, $2, decode($3, 'base64'), true) ON CONFLICT (sha256) DO NOTHING RETURNING sha256",
+    [sha256, bytes.length, sealBytes(bytes).toString("base64")],
   );
   return inserted.length === 1;
 }
@@ -100,7 +105,7 @@ export async function evidenceForCase(db: Queryable, caseId: string, options: { 
   return rows.map((r) => ({
     id: r.id, caseId: r.case_id, sha256: r.sha256, sharedSha256: r.shared_sha256, detectedType: r.detected_type, declaredType: r.declared_type,
     size: Number(r.size), uploadedBy: r.uploaded_by === "complainant" ? "complainant" : "staff", createdAt: r.created_at, custodyCount: Number(r.custody),
-    originalName: r.original_name,
+    originalName: openText(r.original_name),
   }));
 }
 
@@ -142,8 +147,10 @@ export async function openEvidence(tx: Queryable, caseId: string, evidenceId: st
   if (!allow(item.detected_type)) return "refused";
   // Base64 for the same reason as in putBlob (decoding PGlite's hex bytea in JavaScript is slow).
   const sha256 = copy === "original" ? item.sha256 : item.shared_sha256;
-  const [blob] = await tx.query<{ b64: string }>("SELECT encode(bytes, 'base64') AS b64 FROM evidence_blobs WHERE sha256 = $1", [sha256]);
-  const bytes = Buffer.from(blob.b64, "base64");
+  const [blob] = await tx.query<{ b64: string; sealed: boolean }>("SELECT encode(bytes, 'base64') AS b64, sealed FROM evidence_blobs WHERE sha256 = $1", [sha256]);
+  const stored = Buffer.from(blob.b64, "base64");
+  // Blobs stored before sealing at rest existed are plain (evidence is append-only and is not rewritten).
+  const bytes = blob.sealed ? openBytes(stored) : stored;
   const at = now.toISOString();
   await addCustody(tx, item.id, actor, action, sha256, at);
   await appendAudit(tx, { actor, action: action === "viewed" ? "evidence.view" : "evidence.export", entity: "evidence", entityId: item.id, data: { case: caseId, sha256 } }, now);

@@ -40,6 +40,7 @@ export function StaffCaseView(props: StaffCaseProps) {
       <section aria-labelledby="narrative"><h2 id="narrative">{t("staff.narrative")}</h2><p class="narrative">{view.narrative}</p>
         <p class="source">{view.incidentDate ?? "—"} {view.incidentTime ?? ""} · {view.location ?? ""} {view.district ?? ""} · {view.channel}</p></section>
       {props.can.identity ? <Parties {...props} /> : null}
+      {props.can.identity || props.can.decide ? <Retention {...props} /> : null}
       <Officers {...props} />
       <Allegations {...props} />
       {props.evidence ?? null}
@@ -48,6 +49,22 @@ export function StaffCaseView(props: StaffCaseProps) {
       <Board {...props} />
       <History {...props} />
     </>
+  );
+}
+
+/** Whether the contact details are kept past retention (a legal hold, set by administrators) or already deleted. */
+function Retention({ t, view, csrfToken, can }: StaffCaseProps) {
+  return (
+    <section aria-labelledby="retention"><h2 id="retention">{t("staff.retention")}</h2>
+      <p data-testid="legal-hold">{view.contactDeletedAt ? t("staff.contactDeleted", { date: view.contactDeletedAt.slice(0, 10) }) : view.legalHold ? t("staff.legalHoldOn") : t("staff.legalHoldOff")}</p>
+      {can.decide && !view.contactDeletedAt ? (
+        <form method="post" action={`/staff/cases/${view.id}/legal-hold`} class="inline">
+          <Csrf token={csrfToken} />
+          <input type="hidden" name="hold" value={view.legalHold ? "0" : "1"} />
+          <button type="submit">{view.legalHold ? t("staff.liftLegalHold") : t("staff.placeLegalHold")}</button>
+        </form>
+      ) : null}
+    </section>
   );
 }
 
