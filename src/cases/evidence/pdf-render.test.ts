@@ -11,6 +11,7 @@ import { submitComplaint } from "../service.js";
 import { EvidenceError, evidenceFromFiles, sha256Hex } from "./check.js";
 import { contains, pdfWithScripts } from "./fixtures.js";
 import { evidenceRoutes } from "./routes.js";
+import { openBytes } from "../../db/data-key.js";
 
 const pdftoppm = !spawnSync("pdftoppm", ["-v"], { stdio: "ignore" }).error;
 const skip = !pdftoppm && "pdftoppm (poppler-utils) is not installed";
@@ -89,8 +90,9 @@ describe(`a PDF uploaded to a case: custody of the original, the rendered copy s
     assert.equal((await site.app.request(`/staff/cases/${filed.caseId}/evidence`, { method: "POST", body: data, headers: { cookie } })).status, 303);
     const [item] = await site.db.query<{ id: string; sha256: string; shared_sha256: string }>("SELECT id, sha256, shared_sha256 FROM evidence_items WHERE case_id = $1", [filed.caseId]);
     assert.equal(item.sha256, sha256Hex(original));
-    const [blob] = await site.db.query<{ b64: string }>("SELECT encode(bytes, 'base64') AS b64 FROM evidence_blobs WHERE sha256 = $1", [item.sha256]);
-    assert.ok(Buffer.from(blob.b64, "base64").equals(Buffer.from(original)), "the original bytes are kept");
+    const [blob] = await site.db.query<{ b64: string; sealed: boolean }>("SELECT encode(bytes, 'base64') AS b64, sealed FROM evidence_blobs WHERE sha256 = $1", [item.sha256]);
+    assert.ok(blob.sealed, "the original is sealed at rest");
+    assert.ok(openBytes(Buffer.from(blob.b64, "base64")).equals(Buffer.from(original)), "the original bytes are kept");
     const custody = await site.db.query<{ action: string; sha256: string }>("SELECT action, sha256 FROM evidence_custody WHERE evidence_id = $1 ORDER BY seq", [item.id]);
     assert.deepEqual(custody.map((c) => [c.action, c.sha256]), [["added", item.sha256], ["stripped", item.shared_sha256]]);
     for (const query of ["", "?download=1"]) {
