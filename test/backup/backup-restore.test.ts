@@ -160,7 +160,7 @@ describe(`backup and restore of a running embedded site (${postgresRun ? "postgr
 
     const duringManifest = (await readBackup(duringFile)).manifest;
     const afterManifest = (await readBackup(afterFile)).manifest;
-    assert.deepEqual(Object.keys(duringManifest.parts).sort(), ["audit-signing.key", "database.tar", "secret.key"]);
+    assert.deepEqual(Object.keys(duringManifest.parts).sort(), ["audit-signing.key", "data.key", "database.tar", "secret.key"]);
     assert.equal(Buffer.from((await readBackup(afterFile)).parts.get("secret.key")!).toString(), readFileSync(join(dataDir, "secret.key"), "utf8"), "the secret key is saved");
 
     // During the burst: restored at exactly the recorded head, and consistent within itself.
@@ -181,6 +181,7 @@ describe(`backup and restore of a running embedded site (${postgresRun ? "postgr
       const liveHead = await verifyAuditLog(live);
       assert.ok(liveHead.ok && liveHead.size > duringManifest.audit.size, "the live log grew past the backup's head");
       assert.equal(readFileSync(join(duringDir, "audit-signing.key"), "utf8"), readFileSync(join(dataDir, "audit-signing.key"), "utf8"), "the audit key is restored");
+      assert.equal(readFileSync(join(duringDir, "data.key"), "utf8"), readFileSync(join(dataDir, "data.key"), "utf8"), "the data key is restored, so sealed complainant data opens");
       assert.equal(statSync(join(duringDir, "secret.key")).mode & 0o777, 0o600);
     } finally {
       await restored.close();
