@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { createPetitionTestApp, makePetition, sign, visit, type PetitionTestApp } from "../src/campaign/petitions/test-support.js";
+import { openText } from "../src/db/data-key.js";
 import { testEngine } from "../src/db/test-db.js";
 import { cookieFrom } from "../src/web/test-app.js";
 
@@ -23,7 +24,7 @@ describe(`free text is stored without bidirectional overrides (${testEngine})`, 
     const filed = await site.app.request("/complaints/new", { method: "POST", body, headers: { cookie: `oversight_csrf=${token}` } });
     assert.equal(filed.status, 200);
     const [row] = await site.db.query<{ narrative: string }>("SELECT narrative FROM cases ORDER BY received_at DESC LIMIT 1");
-    assert.equal(row.narrative, "The officer's badge read 1144 and he shouted.");
+    assert.equal(openText(row.narrative), "The officer's badge read 1144 and he shouted.", "stored (sealed) without the override");
   });
 
   it("a petition signer's name", async () => {
