@@ -1,30 +1,27 @@
 /**
- * Time-based one-time passwords (RFC 6238 over RFC 4226 HOTP, HMAC-SHA1, 30 s
- * steps, 6 digits): what authenticator apps show. Written on node:crypto; tested
- * against RFC 6238 Appendix B. Secrets are stored encrypted (AES-256-GCM with a
- * key derived from the server's secret), never in logs or the audit log.
+ * Time-based one-time passwords (RFC 6238: HMAC-SHA1, 30 s steps, 6 digits),
+ * what authenticator apps show, through `otpauth` (a maintained TOTP/HOTP
+ * library on audited hashes). Secrets are sealed with the data key like other
+ * confidential values (src/db/data-key.ts), never logged or audited.
  */
-import { createCipheriv, createDecipheriv, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { randomBytes } from "node:crypto";
+import { Secret, TOTP } from "otpauth";
+import { openText, sealText } from "../db/data-key.js";
 
 export const STEP_SECONDS = 30;
 export const DIGITS = 6;
+const ISSUER = "Oversight";
 
-/** HOTP (RFC 4226 §5.3): the code for one counter value. */
-export function hotp(secret: Buffer, counter: number, digits = DIGITS, algorithm: "sha1" | "sha256" | "sha512" = "sha1"): string {
-  const message = Buffer.alloc(8);
-  message.writeBigUInt64BE(BigInt(counter));
-  const mac = createHmac(algorithm, secret).update(message).digest();
-  const offset = mac[mac.length - 1] & 0x0f;
-  const binary = (mac.readUInt32BE(offset) & 0x7fffffff) % 10 ** digits;
-  return String(binary).padStart(digits, "0");
+function generator(secret: Buffer, account = ""): TOTP {
+  return new TOTP({ issuer: ISSUER, label: account, algorithm: "SHA1", digits: DIGITS, period: STEP_SECONDS, secret: new Secret({ buffer: new Uint8Array(secret).buffer }) });
 }
 
 /** The time step a moment falls in (T in RFC 6238). */
 export const stepAt = (unixMs: number) => Math.floor(unixMs / 1000 / STEP_SECONDS);
 
-/** TOTP (RFC 6238): the code for the step holding `unixMs`. */
-export function totp(secret: Buffer, unixMs: number, digits = DIGITS, algorithm: "sha1" | "sha256" | "sha512" = "sha1"): string {
-  return hotp(secret, stepAt(unixMs), digits, algorithm);
+/** The code an authenticator app shows at `unixMs`. */
+export function totp(secret: Buffer, unixMs: number): string {
+  return generator(secret).generate({ timestamp: unixMs });
 }
 
 /**
@@ -34,57 +31,24 @@ export function totp(secret: Buffer, unixMs: number, digits = DIGITS, algorithm:
 export function matchCode(secret: Buffer, code: string, unixMs: number, afterStep: number | null): number | null {
   const typed = code.replace(/\s+/g, "");
   if (!/^\d{6}$/.test(typed)) return null;
-  const now = stepAt(unixMs);
-  for (const step of [now - 1, now, now + 1]) {
-    if (afterStep !== null && step <= afterStep) continue;
-    if (timingSafeEqual(Buffer.from(hotp(secret, step)), Buffer.from(typed))) return step;
-  }
-  return null;
+  const delta = generator(secret).validate({ token: typed, timestamp: unixMs, window: 1 });
+  if (delta === null) return null;
+  const step = stepAt(unixMs) + delta;
+  return afterStep !== null && step <= afterStep ? null : step;
 }
 
 export const newTotpSecret = () => randomBytes(20);
 
-const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-
 /** RFC 4648 base32 without padding, as authenticator apps take secrets. */
-export function base32(bytes: Buffer): string {
-  let bits = 0;
-  let value = 0;
-  let out = "";
-  for (const byte of bytes) {
-    value = (value << 8) | byte;
-    bits += 8;
-    while (bits >= 5) {
-      out += ALPHABET[(value >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-  }
-  if (bits > 0) out += ALPHABET[(value << (5 - bits)) & 31];
-  return out;
+export function base32(secret: Buffer): string {
+  return new Secret({ buffer: new Uint8Array(secret).buffer }).base32;
 }
 
 /** The otpauth:// address an authenticator app reads (Key URI Format). */
-export function otpauthUri(secret: Buffer, account: string, issuer = "Oversight"): string {
-  const label = `${encodeURIComponent(issuer)}:${encodeURIComponent(account)}`;
-  return `otpauth://totp/${label}?secret=${base32(secret)}&issuer=${encodeURIComponent(issuer)}&algorithm=SHA1&digits=${DIGITS}&period=${STEP_SECONDS}`;
+export function otpauthUri(secret: Buffer, account: string): string {
+  return generator(secret, account).toString();
 }
 
-function keyFrom(serverSecret: Buffer): Buffer {
-  return createHmac("sha256", serverSecret).update("oversight totp secret key v1").digest();
-}
-
-/** Encrypts a TOTP secret for storage: "v1.<iv>.<tag>.<ciphertext>", base64url parts. */
-export function sealSecret(secret: Buffer, serverSecret: Buffer): string {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv("aes-256-gcm", keyFrom(serverSecret), iv);
-  const sealed = Buffer.concat([cipher.update(secret), cipher.final()]);
-  return ["v1", iv, cipher.getAuthTag(), sealed].map((part) => (typeof part === "string" ? part : part.toString("base64url"))).join(".");
-}
-
-export function openSecret(stored: string, serverSecret: Buffer): Buffer {
-  const [version, iv, tag, sealed] = stored.split(".");
-  if (version !== "v1" || !iv || !tag || !sealed) throw new Error("unknown TOTP secret format");
-  const decipher = createDecipheriv("aes-256-gcm", keyFrom(serverSecret), Buffer.from(iv, "base64url"));
-  decipher.setAuthTag(Buffer.from(tag, "base64url"));
-  return Buffer.concat([decipher.update(Buffer.from(sealed, "base64url")), decipher.final()]);
-}
+/** A TOTP secret sealed for storage. */
+export const sealSecret = (secret: Buffer): string => sealText(secret.toString("base64"));
+export const openSecret = (stored: string): Buffer => Buffer.from(openText(stored), "base64");

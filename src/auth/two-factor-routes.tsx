@@ -20,7 +20,7 @@ export function twoFactorRoutes(): Hono<AppEnv> {
     const redirect = reauthRedirect(c, ENROL);
     if (redirect) return redirect;
     const deps = c.get("deps");
-    const enrolment = await startEnrolment(deps.db, actor.id, deps.secret);
+    const enrolment = await startEnrolment(deps.db, actor.id);
     return renderPage(c, c.get("t")("twoFactor.title"), <EnrolPage c={c} enrolment={enrolment} required={mustUseTwoFactor(actor.role, deps.config.adminTwoFactor)} />);
   });
 
@@ -31,8 +31,8 @@ export function twoFactorRoutes(): Hono<AppEnv> {
     const deps = c.get("deps");
     const body = await c.req.parseBody();
     const code = typeof body.code === "string" ? body.code.slice(0, 20) : "";
-    if (await confirmEnrolment(deps.db, actor.id, code, deps.secret)) return c.redirect("/account?done=two-factor", 303);
-    const enrolment = await startEnrolment(deps.db, actor.id, deps.secret);
+    if (await confirmEnrolment(deps.db, actor.id, code)) return c.redirect("/account?done=two-factor", 303);
+    const enrolment = await startEnrolment(deps.db, actor.id);
     return renderPage(c, c.get("t")("twoFactor.title"), <EnrolPage c={c} enrolment={enrolment} required={mustUseTwoFactor(actor.role, deps.config.adminTwoFactor)} error={c.get("t")("twoFactor.wrongCode")} />, 400);
   });
 
@@ -49,7 +49,7 @@ export function twoFactorRoutes(): Hono<AppEnv> {
     const deps = c.get("deps");
     const body = await c.req.parseBody();
     const code = typeof body.code === "string" ? body.code.slice(0, 20) : "";
-    const result = await completeSignIn(deps.db, token, code, deps.secret);
+    const result = await completeSignIn(deps.db, token, code);
     const t = c.get("t");
     if (result.kind === "expired") return c.redirect("/login", 303);
     if (result.kind === "throttled") {

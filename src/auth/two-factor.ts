@@ -14,27 +14,27 @@ export type Enrolment = { kind: "enabled" } | { kind: "pending"; secret: string;
  * The enrolment page's secret: a new one, kept sealed until confirmed, or the
  * one already waiting. Once enabled, nothing is shown again.
  */
-export async function startEnrolment(db: Db, userId: string, serverSecret: Buffer): Promise<Enrolment> {
+export async function startEnrolment(db: Db, userId: string): Promise<Enrolment> {
   return db.transaction(async (tx) => {
     const state = await repo.lockTotp(tx, userId);
     const user = await repo.findUserById(tx, userId);
     if (!state || !user) throw new Error("no such account");
     if (state.totp_enabled) return { kind: "enabled" } as const;
-    let secret = state.totp_secret ? openSecret(state.totp_secret, serverSecret) : undefined;
+    let secret = state.totp_secret ? openSecret(state.totp_secret) : undefined;
     if (!secret) {
       secret = newTotpSecret();
-      await repo.setPendingTotp(tx, userId, sealSecret(secret, serverSecret));
+      await repo.setPendingTotp(tx, userId, sealSecret(secret));
     }
     return { kind: "pending", secret: base32(secret), uri: otpauthUri(secret, user.email) } as const;
   });
 }
 
 /** Turns two-factor on once the person typed one right code from their app (`user.two_factor_enable`). */
-export async function confirmEnrolment(db: Db, userId: string, code: string, serverSecret: Buffer, now = new Date()): Promise<boolean> {
+export async function confirmEnrolment(db: Db, userId: string, code: string, now = new Date()): Promise<boolean> {
   return db.transaction(async (tx) => {
     const state = await repo.lockTotp(tx, userId);
     if (!state?.totp_secret || state.totp_enabled) return false;
-    const step = matchCode(openSecret(state.totp_secret, serverSecret), code, now.getTime(), null);
+    const step = matchCode(openSecret(state.totp_secret), code, now.getTime(), null);
     if (step === null) return false;
     await repo.enableTotp(tx, userId, step, now);
     await appendAudit(tx, { actor: `user:${userId}`, action: "user.two_factor_enable", entity: "user", entityId: userId }, now);
@@ -50,7 +50,7 @@ export type CodeResult = { kind: "signedIn"; expiresAt: Date } | { kind: "refuse
  * lockout, audited as `session.failed` with reason `code`); a code is accepted
  * once. A right code makes the session a full one (`session.create`).
  */
-export async function completeSignIn(db: Db, token: string, code: string, serverSecret: Buffer, now = new Date()): Promise<CodeResult> {
+export async function completeSignIn(db: Db, token: string, code: string, now = new Date()): Promise<CodeResult> {
   const at = now.getTime();
   return db.transaction(async (tx) => {
     const pending = await repo.findPendingSession(tx, hashToken(token), now);
@@ -64,7 +64,7 @@ export async function completeSignIn(db: Db, token: string, code: string, server
       return { kind: "throttled", retryAfterSeconds: Math.ceil(wait / 1000) } as const;
     }
     const state = await repo.lockTotp(tx, userId);
-    const step = state?.totp_enabled && state.totp_secret ? matchCode(openSecret(state.totp_secret, serverSecret), code, at, state.totp_last_step) : null;
+    const step = state?.totp_enabled && state.totp_secret ? matchCode(openSecret(state.totp_secret), code, at, state.totp_last_step) : null;
     if (step === null) {
       await repo.saveFailures(tx, userId, afterFailure(failures, ACCOUNT_POLICY, at));
       await failed("code");
