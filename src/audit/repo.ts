@@ -85,9 +85,37 @@ export async function findSeqByLeafHash(tx: Queryable, leafHashHex: string): Pro
   return row ? Number(row.seq) : undefined;
 }
 
-/** Tables whose rows the audit log vouches for: each write records a digest of the row it left. */
-export type HashedTable = "cases";
-export const HASHED_TABLES: readonly HashedTable[] = ["cases"];
+/**
+ * A table whose rows the audit log vouches for: each write records a digest of
+ * the rows it left. The module that owns the table names it (this base layer
+ * knows no feature's tables): `key` lists its primary key's columns, all of
+ * type `keyType`. A row is named by its key's values joined with "/".
+ */
+export interface VouchedTable {
+  name: string;
+  key: readonly string[];
+  keyType: "uuid" | "text";
+}
+
+/** One row of a vouched-for table, by its key (values joined with "/" for a key of several columns). */
+export interface RowRef {
+  table: VouchedTable;
+  id: string;
+}
+
+const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
+
+/** Table and column names go into SQL text only after this check. */
+function checked(table: VouchedTable): VouchedTable {
+  if (!IDENTIFIER.test(table.name) || table.key.length === 0 || !table.key.every((column) => IDENTIFIER.test(column)) || !["uuid", "text"].includes(table.keyType)) {
+    throw new TypeError(`not a table the audit log can vouch for: ${JSON.stringify(table)}`);
+  }
+  return table;
+}
+
+/** The row's name as SQL: its key's values as text, joined with "/". */
+const keyText = (table: VouchedTable) => (table.key.length === 1 ? `t.${table.key[0]}::text` : `concat_ws('/', ${table.key.map((column) => `t.${column}::text`).join(", ")})`);
+const keyValues = (table: VouchedTable, id: string) => (table.key.length === 1 ? [id] : id.split("/"));
 
 /**
  * SHA-256 of a row's canonical text: jsonb (keys in a fixed order, whatever the
@@ -108,24 +136,57 @@ async function inUtc<T>(tx: Queryable, fn: () => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * The digests of some rows as they stand inside the caller's transaction, in
+ * one statement whatever the number of rows and tables: a map from
+ * `table\u0000id` (the id as the database spells it) to the digest. Rows that do
+ * not exist are absent from the map.
+ */
+export async function rowDigests(tx: Queryable, rows: readonly RowRef[]): Promise<Map<string, { table: string; id: string; digest: string }>> {
+  const byTable = new Map<string, { table: VouchedTable; ids: Set<string> }>();
+  for (const row of rows) {
+    const table = checked(row.table);
+    const group = byTable.get(table.name) ?? { table, ids: new Set<string>() };
+    group.ids.add(row.id);
+    byTable.set(table.name, group);
+  }
+  const params: unknown[] = [];
+  const selects = [...byTable.values()].map(({ table, ids }) => {
+    const columns = table.key.map((_, i) => {
+      params.push([...ids].map((id) => keyValues(table, id)[i] ?? null));
+      return `$${params.length}::${table.keyType}[]`;
+    });
+    return `SELECT '${table.name}' AS tbl, ${keyText(table)} AS id, ${ROW_DIGEST} AS digest FROM ${table.name} t
+             WHERE (${table.key.map((column) => `t.${column}`).join(", ")}) IN (SELECT * FROM unnest(${columns.join(", ")}))`;
+  });
+  const found = new Map<string, { table: string; id: string; digest: string }>();
+  if (selects.length === 0) return found;
+  const result = await inUtc(tx, () => tx.query<{ tbl: string; id: string; digest: string }>(selects.join("\n UNION ALL "), params));
+  for (const row of result) found.set(`${row.tbl}\u0000${row.id}`, { table: row.tbl, id: row.id, digest: row.digest });
+  return found;
+}
+
 /** The digest of one row as it stands inside the caller's transaction; undefined when there is no such row. */
-export async function rowDigest(tx: Queryable, table: HashedTable, id: string): Promise<string | undefined> {
-  const [row] = await inUtc(tx, () => tx.query<{ digest: string }>(`SELECT ${ROW_DIGEST} AS digest FROM ${HASHED_TABLE_SQL[table]} t WHERE id = $1`, [id]));
+export async function rowDigest(tx: Queryable, table: VouchedTable, id: string): Promise<string | undefined> {
+  const [row] = (await rowDigests(tx, [{ table, id }])).values();
   return row?.digest;
 }
 
-/** A page of rows' digests in id order, after `afterId` (null: from the start). Call inside a transaction. */
-export async function rowDigestPage(tx: Queryable, table: HashedTable, afterId: string | null, limit: number): Promise<{ id: string; digest: string }[]> {
+/**
+ * A page of rows' names and digests in key order, after the row named `afterId`
+ * (null: from the start). Call inside a transaction.
+ */
+export async function rowDigestPage(tx: Queryable, vouched: VouchedTable, afterId: string | null, limit: number): Promise<{ id: string; digest: string }[]> {
+  const table = checked(vouched);
+  const key = table.key.map((column) => `t.${column}`).join(", ");
+  const after = afterId === null ? "" : `WHERE (${key}) > (${table.key.map((_, i) => `$${i + 2}::${table.keyType}`).join(", ")})`;
   return inUtc(tx, () =>
     tx.query<{ id: string; digest: string }>(
-      `SELECT id::text AS id, ${ROW_DIGEST} AS digest FROM ${HASHED_TABLE_SQL[table]} t WHERE $1::uuid IS NULL OR id > $1::uuid ORDER BY id LIMIT $2`,
-      [afterId, limit],
+      `SELECT ${keyText(table)} AS id, ${ROW_DIGEST} AS digest FROM ${table.name} t ${after} ORDER BY ${key} LIMIT $1`,
+      [limit, ...(afterId === null ? [] : keyValues(table, afterId))],
     ),
   );
 }
-
-// Table names go into SQL text only from this list.
-const HASHED_TABLE_SQL: Record<HashedTable, string> = { cases: "cases" };
 
 /** Makes the caller's transaction read one snapshot throughout (its first statement). */
 export async function readOneSnapshot(tx: Queryable): Promise<void> {

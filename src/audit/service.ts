@@ -14,17 +14,19 @@ export interface AuditEvent {
   entityId?: string | null;
   data?: unknown;
   /**
-   * The row this write left behind, in a table the log vouches for: its digest
-   * (never its content) goes into the entry's data as `rowHash`, so
-   * verifyRows can tell a row changed outside the services. `data` must then
-   * be an object or absent.
+   * The rows this write left behind, in tables the log vouches for: their
+   * digests (never their content) go into the entry's data as `rowHashes`, so
+   * verifyRows can tell a row changed outside the services. One entry can vouch
+   * for every row its transaction wrote. `data` must then be an object or absent.
    */
-  row?: { table: repo.HashedTable; id: string };
+  rows?: readonly repo.RowRef[];
 }
+
+export type { RowRef, VouchedTable } from "./repo.js";
 
 /** What an entry records about a row: which one, and the SHA-256 of its canonical text. */
 export interface RowHash {
-  table: repo.HashedTable;
+  table: string;
   id: string;
   sha256: string;
 }
@@ -90,17 +92,24 @@ export async function appendAuditMany(tx: Queryable, events: readonly AuditEvent
   await repo.insertEntries(tx, rows, { size: tree.size, frontier: tree.frontier.map(toHex) });
 }
 
-/** The event with its row's digest added to its data, taken inside the same transaction as the write. */
+/** The event with its rows' digests added to its data, taken inside the same transaction as the write. */
 async function withRowHash(tx: Queryable, event: AuditEvent): Promise<AuditEvent> {
-  if (!event.row) return event;
-  const { table, id } = event.row;
+  if (!event.rows?.length) return event;
   if (event.data !== undefined && event.data !== null && (typeof event.data !== "object" || Array.isArray(event.data))) {
-    throw new TypeError("an audit event with a row must carry its data as an object");
+    throw new TypeError("an audit event with rows must carry its data as an object");
   }
-  const sha256 = await repo.rowDigest(tx, table, id);
-  if (sha256 === undefined) throw new RangeError(`no ${table} row ${id} to record`);
-  const rowHash: RowHash = { table, id, sha256 };
-  return { ...event, data: { ...(event.data as object | undefined), rowHash } };
+  const digests = await repo.rowDigests(tx, event.rows);
+  const rowHashes: RowHash[] = [];
+  const seen = new Set<string>();
+  for (const { table, id } of event.rows) {
+    const key = rowKey(table.name, table.keyType === "uuid" ? id.toLowerCase() : id);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const found = digests.get(key);
+    if (!found) throw new RangeError(`no ${table.name} row ${id} to record`);
+    rowHashes.push({ table: table.name, id: found.id, sha256: found.digest });
+  }
+  return { ...event, data: { ...(event.data as object | undefined), rowHashes } };
 }
 
 /** The text that is hashed: fixed key order, so anyone can recompute it. */
@@ -293,7 +302,7 @@ async function recomputedLeaves(db: Queryable, size: number): Promise<Buffer[]> 
 }
 
 export interface RowProblem {
-  table: repo.HashedTable;
+  table: string;
   id: string;
   /** Plain words, with the entry's position where one is involved; never the row's content. */
   reason: string;
@@ -304,42 +313,45 @@ export type RowsResult =
   | { ok: false; rows: number; size: number; problems: RowProblem[]; logProblem?: string };
 
 const ROW_PAGE = 1_000;
+/** Rows vouched for by one entry of recordUnvouchedRows. */
+const ROWS_PER_RECORD = 100;
 const UNRECORDED = "no audit entry records this row";
 
 /**
- * Finds every row of the vouched-for tables whose content no audit entry
- * explains: the digest of the row as it stands differs from the `rowHash`
- * in the latest entry that recorded it (a direct `UPDATE`), no entry ever
- * recorded it (a direct `INSERT`), or an entry recorded a row that is gone (a
- * direct `DELETE`). The log itself is verified first, since row hashes in a
- * broken log prove nothing. One snapshot throughout, so a write that commits
- * meanwhile cannot look like tampering.
+ * Finds every row of the given tables whose content no audit entry explains:
+ * the digest of the row as it stands differs from the one in the latest entry
+ * that recorded it (a direct `UPDATE`), no entry ever recorded it (a direct
+ * `INSERT`), or an entry recorded a row that is gone (a direct `DELETE`). The
+ * caller names the tables (the modules that own them list them). The log itself
+ * is verified first, since row hashes in a broken log prove nothing. One
+ * snapshot throughout, so a write that commits meanwhile cannot look like
+ * tampering.
  */
-export async function verifyRows(db: Db): Promise<RowsResult> {
+export async function verifyRows(db: Db, tables: readonly repo.VouchedTable[]): Promise<RowsResult> {
   return db.transaction(async (tx) => {
     await repo.readOneSnapshot(tx);
     const log = await verifyAuditLog(tx);
     if (!log.ok) return { ok: false, rows: 0, size: log.size, problems: [], logProblem: `entry ${log.badSeq}: ${log.reason}` };
-    const recorded = await latestRowHashes(tx, log.size);
+    const recorded = await latestRowHashes(tx, log.size, new Set(tables.map((table) => table.name)));
     const problems: RowProblem[] = [];
     let rows = 0;
-    for (const table of repo.HASHED_TABLES) {
+    for (const table of tables) {
       for (let after: string | null = null; ; ) {
         const page = await repo.rowDigestPage(tx, table, after, ROW_PAGE);
         for (const row of page) {
           rows += 1;
-          const key = rowKey(table, row.id);
+          const key = rowKey(table.name, row.id);
           const entry = recorded.get(key);
           recorded.delete(key);
-          if (!entry) problems.push({ table, id: row.id, reason: UNRECORDED });
-          else if (entry.sha256 !== row.digest) problems.push({ table, id: row.id, reason: `its content differs from what entry ${entry.seq} recorded` });
+          if (!entry) problems.push({ table: table.name, id: row.id, reason: UNRECORDED });
+          else if (entry.sha256 !== row.digest) problems.push({ table: table.name, id: row.id, reason: `its content differs from what entry ${entry.seq} recorded` });
         }
         if (page.length < ROW_PAGE) break;
         after = page[page.length - 1].id;
       }
     }
     for (const [key, entry] of recorded) {
-      const [table, id] = key.split("\u0000") as [repo.HashedTable, string];
+      const [table, id] = key.split("\u0000");
       problems.push({ table, id, reason: `entry ${entry.seq} recorded this row, which no longer exists` });
     }
     return problems.length ? { ok: false, rows, size: log.size, problems } : { ok: true, rows, size: log.size };
@@ -347,38 +359,49 @@ export async function verifyRows(db: Db): Promise<RowsResult> {
 }
 
 /**
- * Records the rows no entry vouches for yet (written before row hashes
- * existed), one entry each, so verifyRows can watch them from now on. Rows
- * whose content differs from their entry are left alone: those need a person.
+ * Records the rows of the given tables that no entry vouches for yet (written
+ * before row hashes covered their table), a hundred to an entry, so verifyRows
+ * can watch them from now on. Rows whose content differs from their entry are
+ * left alone: those need a person.
  */
-export async function recordUnvouchedRows(db: Db, actor: string): Promise<number> {
-  const result = await verifyRows(db);
+export async function recordUnvouchedRows(db: Db, actor: string, tables: readonly repo.VouchedTable[]): Promise<number> {
+  const result = await verifyRows(db, tables);
   if (!result.ok && result.logProblem) throw new Error(`the audit log does not verify (${result.logProblem}): rows are not recorded on a broken log`);
   const unvouched = result.ok ? [] : result.problems.filter((p) => p.reason === UNRECORDED);
-  for (let i = 0; i < unvouched.length; i += ROW_PAGE) {
-    const group = unvouched.slice(i, i + ROW_PAGE);
-    await db.transaction((tx) =>
-      appendAuditMany(tx, group.map((p) => ({ actor, action: "audit.row.recorded", entity: p.table, entityId: p.id, row: { table: p.table, id: p.id } }))),
-    );
+  const byName = new Map(tables.map((table) => [table.name, table]));
+  const events: AuditEvent[] = [];
+  for (let i = 0; i < unvouched.length; i += ROWS_PER_RECORD) {
+    const group = unvouched.slice(i, i + ROWS_PER_RECORD);
+    events.push({ actor, action: "audit.rows.recorded", entity: "audit", data: { count: group.length }, rows: group.map((p) => ({ table: byName.get(p.table)!, id: p.id })) });
+  }
+  for (let i = 0; i < events.length; i += ROW_PAGE / ROWS_PER_RECORD) {
+    await db.transaction((tx) => appendAuditMany(tx, events.slice(i, i + ROW_PAGE / ROWS_PER_RECORD)));
   }
   return unvouched.length;
 }
 
-/** The latest rowHash per row among the first `size` entries. */
-async function latestRowHashes(tx: Queryable, size: number): Promise<Map<string, { seq: number; sha256: string }>> {
+/**
+ * The latest digest per row of the given tables among the first `size`
+ * entries. Entries record `rowHashes` (a list); entries written while row
+ * hashes covered only the cases table hold a single `rowHash`: both are read.
+ */
+async function latestRowHashes(tx: Queryable, size: number, tables: ReadonlySet<string>): Promise<Map<string, { seq: number; sha256: string }>> {
   const latest = new Map<string, { seq: number; sha256: string }>();
   for (let from = 0; from < size; from += VERIFY_PAGE) {
     for (const row of await repo.readEntries(tx, from, Math.min(VERIFY_PAGE, size - from))) {
-      const rowHash = (JSON.parse(row.entry) as { data?: { rowHash?: Partial<RowHash> } | null }).data?.rowHash;
-      if (rowHash && typeof rowHash.table === "string" && typeof rowHash.id === "string" && typeof rowHash.sha256 === "string") {
-        latest.set(rowKey(rowHash.table as repo.HashedTable, rowHash.id), { seq: row.seq, sha256: rowHash.sha256 });
+      const data = (JSON.parse(row.entry) as { data?: { rowHash?: Partial<RowHash>; rowHashes?: Partial<RowHash>[] } | null }).data;
+      const hashes = [...(data?.rowHash ? [data.rowHash] : []), ...(Array.isArray(data?.rowHashes) ? data.rowHashes : [])];
+      for (const hash of hashes) {
+        if (hash && typeof hash.table === "string" && typeof hash.id === "string" && typeof hash.sha256 === "string" && tables.has(hash.table)) {
+          latest.set(rowKey(hash.table, hash.id), { seq: row.seq, sha256: hash.sha256 });
+        }
       }
     }
   }
   return latest;
 }
 
-const rowKey = (table: repo.HashedTable, id: string) => `${table}\u0000${id}`;
+const rowKey = (table: string, id: string) => `${table}\u0000${id}`;
 
 const toHex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
 const fromHex = (hex: string) => Buffer.from(hex, "hex");

@@ -7,6 +7,7 @@ import { assignmentEmail } from "./assignment-email.js";
 import * as repo from "./repo.js";
 import * as staffRepo from "./staff-repo.js";
 import { ASSIGNABLE_ROLES } from "./staff-repo.js";
+import { caseRow } from "./vouched-rows.js";
 
 export { ASSIGNABLE_ROLES };
 
@@ -62,8 +63,8 @@ export async function assignCase(db: Db, by: Assigner, caseId: string, userId: s
 
     const actor = `user:${by.id}`;
     await repo.updateCase(tx, caseId, { assigned_to: target });
-    await repo.insertRow(tx, "case_events", { case_id: caseId, actor, kind: target ? "assigned" : "unassigned", subject_user: target ?? current, visible_to_complainant: false });
-    await appendAudit(tx, { actor, action: "case.assign", entity: "case", entityId: caseId, row: { table: "cases", id: caseId }, data: { from: current, to: target } });
+    const eventId = await repo.insertRow(tx, "case_events", { case_id: caseId, actor, kind: target ? "assigned" : "unassigned", subject_user: target ?? current, visible_to_complainant: false });
+    await appendAudit(tx, { actor, action: "case.assign", entity: "case", entityId: caseId, rows: [caseRow("cases", caseId), caseRow("case_events", eventId)], data: { from: current, to: target } });
     let emailed = false;
     if (account && account.id !== by.id) {
       const assigner = await staffRepo.staffAccount(tx, by.id);

@@ -46,7 +46,8 @@ describe(`case assignment to an investigator (${testEngine})`, () => {
     assert.equal(await assigneeOf(site, filed.caseId), ivan.id);
     const [entry] = await site.db.query<{ action: string; actor: string; entry: string }>("SELECT action, actor, entry FROM audit_log WHERE action = 'case.assign' ORDER BY seq DESC LIMIT 1");
     assert.equal(entry.actor, `user:${intake.id}`);
-    assert.match(entry.entry, new RegExp(`"data":\\{"from":null,"to":"${ivan.id}","rowHash":\\{"table":"cases","id":"${filed.caseId}","sha256":"[0-9a-f]{64}"\\}\\}`));
+    // The entry vouches for the case row and the history event it wrote, by digest.
+    assert.match(entry.entry, new RegExp(`"data":\\{"from":null,"to":"${ivan.id}","rowHashes":\\[\\{"table":"cases","id":"${filed.caseId}","sha256":"[0-9a-f]{64}"\\},\\{"table":"case_events","id":"[0-9a-f-]{36}","sha256":"[0-9a-f]{64}"\\}\\]\\}`));
     // The assignment, its history event and the email's enqueue entry: all or nothing.
     assert.equal(await count(site, "SELECT count(*)::int AS n FROM audit_log"), audit + 2);
     const [event] = await site.db.query<{ kind: string; subject_user: string; visible_to_complainant: boolean }>("SELECT kind, subject_user, visible_to_complainant FROM case_events WHERE case_id = $1 AND kind = 'assigned'", [filed.caseId]);

@@ -325,8 +325,12 @@ export async function casesPastContactRetention(tx: Queryable, closedBefore: str
   return rows.map((row) => row.id);
 }
 
-/** Deletes the ways to reach everyone on a case (email, phone, address, witness contact); names stay with the case file. */
-export async function deleteContactDetails(tx: Queryable, caseId: string, at: string): Promise<void> {
-  await tx.query("UPDATE case_people SET email = NULL, phone = NULL, address = NULL, notes = NULL, contact_ok = false WHERE case_id = $1", [caseId]);
+/**
+ * Deletes the ways to reach everyone on a case (email, phone, address, witness
+ * contact); names stay with the case file. Returns the people rows it changed.
+ */
+export async function deleteContactDetails(tx: Queryable, caseId: string, at: string): Promise<string[]> {
+  const people = await tx.query<{ id: string }>("UPDATE case_people SET email = NULL, phone = NULL, address = NULL, notes = NULL, contact_ok = false WHERE case_id = $1 RETURNING id", [caseId]);
   await tx.query("UPDATE cases SET contact_deleted_at = $2::timestamptz, updated_at = now() WHERE id = $1", [caseId, at]);
+  return people.map((row) => row.id);
 }

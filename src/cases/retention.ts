@@ -3,6 +3,7 @@ import { appendAudit } from "../audit/service.js";
 import type { Db } from "../db/db.js";
 import { HttpError } from "../web/errors.js";
 import * as repo from "./repo.js";
+import { caseRow, caseRows } from "./vouched-rows.js";
 
 const DAY = 86_400_000;
 
@@ -21,8 +22,8 @@ export async function deleteExpiredContactDetails(db: Db, days: number, now = ne
     const count = await db.transaction(async (tx) => {
       const ids = await repo.casesPastContactRetention(tx, closedBefore, batch);
       for (const id of ids) {
-        await repo.deleteContactDetails(tx, id, now.toISOString());
-        await appendAudit(tx, { actor: "system", action: "case.contact_deleted", entity: "case", entityId: id, row: { table: "cases", id }, data: { retention_days: days } }, now);
+        const people = await repo.deleteContactDetails(tx, id, now.toISOString());
+        await appendAudit(tx, { actor: "system", action: "case.contact_deleted", entity: "case", entityId: id, rows: [caseRow("cases", id), ...caseRows("case_people", people)], data: { retention_days: days } }, now);
       }
       return ids.length;
     });
@@ -65,6 +66,6 @@ export async function setLegalHold(db: Db, actor: string, caseId: string, hold: 
     if (!found) throw new HttpError(404, "error.notFound");
     if (found.legal_hold === hold) return;
     await repo.updateCase(tx, caseId, { legal_hold: hold });
-    await appendAudit(tx, { actor, action: hold ? "case.legal_hold" : "case.legal_hold_lifted", entity: "case", entityId: caseId, row: { table: "cases", id: caseId }, data: {} });
+    await appendAudit(tx, { actor, action: hold ? "case.legal_hold" : "case.legal_hold_lifted", entity: "case", entityId: caseId, rows: [caseRow("cases", caseId)], data: {} });
   });
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { appendAudit } from "../audit/service.js";
+import { appendAudit, type RowRef } from "../audit/service.js";
 import { hashToken } from "../auth/sessions.js";
 import type { Db, Queryable } from "../db/db.js";
 import { HttpError } from "../web/errors.js";
@@ -8,6 +8,7 @@ import { storeEvidence } from "./evidence/store.js";
 import { hashReceipt, newReceipt, receiptMatches } from "./receipts.js";
 import { notifyComplainant } from "./notify.js";
 import * as repo from "./repo.js";
+import { caseRow, caseRows } from "./vouched-rows.js";
 import { complainantMessageSchema, intakeSchema, receiptLookupSchema, type Intake, type IntakeCategory, type IntakeInput } from "./schema.js";
 
 export interface Submitted {
@@ -41,28 +42,30 @@ export async function submitComplaint(db: Db, secret: Buffer, input: IntakeInput
       anonymous: intake.anonymous, third_party: intake.third_party, incident_date: intake.incident_date, incident_time: intake.incident_time,
       location: intake.location, district: intake.district, narrative: intake.narrative, received_at: now.toISOString(), entered_by: enteredBy,
     });
-    await storeParties(tx, caseId, intake);
-    await repo.insertRow(tx, "case_events", { case_id: caseId, actor: enteredBy ? `user:${enteredBy}` : "complainant", kind: "received", to_state: "received", body: null, visible_to_complainant: true });
+    const parties = await storeParties(tx, caseId, intake);
+    const eventId = await repo.insertRow(tx, "case_events", { case_id: caseId, actor: enteredBy ? `user:${enteredBy}` : "complainant", kind: "received", to_state: "received", body: null, visible_to_complainant: true });
     for (const file of files) await storeEvidence(tx, caseId, file, enteredBy ? `user:${enteredBy}` : "complainant", now);
     // The audit entry names the case and counts, never who complained or what they wrote.
     // An email acknowledgement, when the complainant asked for contact, is the office's acknowledgement.
     if (await notifyComplainant(tx, caseId, "received", linkBase)) {
       await repo.updateCase(tx, caseId, { acknowledged_at: now.toISOString() });
     }
-    await appendAudit(tx, { actor: enteredBy ? `user:${enteredBy}` : "complainant", action: "case.submit", entity: "case", entityId: caseId, row: { table: "cases", id: caseId }, data: { channel: intake.channel, anonymous: intake.anonymous, officers: intake.officers.length, categories: intake.categories, evidence: files.length } });
+    await appendAudit(tx, { actor: enteredBy ? `user:${enteredBy}` : "complainant", action: "case.submit", entity: "case", entityId: caseId, rows: [caseRow("cases", caseId), ...parties, caseRow("case_events", eventId)], data: { channel: intake.channel, anonymous: intake.anonymous, officers: intake.officers.length, categories: intake.categories, evidence: files.length } });
     return { caseId, caseNumber, receipt };
   });
 }
 
-async function storeParties(tx: Queryable, caseId: string, intake: Intake): Promise<void> {
+/** Stores the people, officers and allegations of a complaint; returns the rows written, for the audit entry. */
+async function storeParties(tx: Queryable, caseId: string, intake: Intake): Promise<RowRef[]> {
+  const written: RowRef[] = [];
   const identity = intake.anonymous ? null : { name: intake.name, email: intake.email, phone: intake.phone, address: intake.address };
   const anyContact = intake.email || intake.phone;
   if (identity || anyContact) {
     // An anonymous complainant may still leave a way to be reached, without a name.
-    await repo.insertRow(tx, "case_people", { case_id: caseId, role: "complainant", ...(identity ?? { email: intake.email, phone: intake.phone }), contact_ok: intake.contact_ok && !!anyContact });
+    written.push(caseRow("case_people", await repo.insertRow(tx, "case_people", { case_id: caseId, role: "complainant", ...(identity ?? { email: intake.email, phone: intake.phone }), contact_ok: intake.contact_ok && !!anyContact })));
   }
   for (const witness of intake.witnesses.filter((w) => w.name || w.contact)) {
-    await repo.insertRow(tx, "case_people", { case_id: caseId, role: "witness", name: witness.name, notes: witness.contact });
+    written.push(caseRow("case_people", await repo.insertRow(tx, "case_people", { case_id: caseId, role: "witness", name: witness.name, notes: witness.contact })));
   }
   const officerIds: string[] = [];
   for (const officer of intake.officers.filter((o) => o.name || o.badge || o.vehicle || o.description)) {
@@ -70,11 +73,12 @@ async function storeParties(tx: Queryable, caseId: string, intake: Intake): Prom
   }
   const categories: IntakeCategory[] = intake.categories.length ? intake.categories : ["other"];
   for (const category of new Set(categories)) {
-    await repo.insertRow(tx, "case_allegations", {
+    written.push(caseRow("case_allegations", await repo.insertRow(tx, "case_allegations", {
       case_id: caseId, case_officer_id: officerIds.length === 1 ? officerIds[0] : null, category,
       is_force: category === "excessive_force" || category === "death", is_criminal: category === "criminal_conduct", is_death: category === "death",
-    });
+    })));
   }
+  return [...written, ...caseRows("case_officers", officerIds)];
 }
 
 /** What the generic refusal says: it never tells whether the case exists. */
@@ -140,16 +144,18 @@ export async function complainantMessage(db: Db, caseId: string, input: { body: 
   await db.transaction(async (tx) => {
     const found = await repo.findCase(tx, caseId, true);
     if (!found) throw noMatch();
-    await repo.insertRow(tx, "case_events", { case_id: caseId, actor: "complainant", kind: "complainant_message", body, visible_to_complainant: true });
-    await appendAudit(tx, { actor: "complainant", action: "case.complainant_message", entity: "case", entityId: caseId, data: { length: body.length } });
+    const eventId = await repo.insertRow(tx, "case_events", { case_id: caseId, actor: "complainant", kind: "complainant_message", body, visible_to_complainant: true });
+    await appendAudit(tx, { actor: "complainant", action: "case.complainant_message", entity: "case", entityId: caseId, rows: [caseRow("case_events", eventId)], data: { length: body.length } });
   });
 }
 
 /**
  * Seals complainants' data written before sealing at rest existed (narrative,
  * location, people, history text), in batches, each batch one transaction.
- * A case row changed this way gets an audit entry with its new digest, as every
- * case write does, so `oversight audit verify --rows` still vouches for it.
+ * Every row changed this way is vouched for by an audit entry with its new
+ * (sealed) digest, as every write to the office's tables is, so
+ * `oversight audit verify --rows` still vouches for it: a case row by an entry
+ * of its own, the other tables' rows by one entry per batch.
  * Idempotent: the start-up runs it every time and it finds nothing to do once done.
  * Returns how many rows it sealed.
  */
@@ -162,8 +168,12 @@ export async function sealOlderCaseData(db: Db, batch = 200): Promise<number> {
         for (const row of rows) {
           await repo.sealRowInPlace(tx, table, row);
           if (table === "cases") {
-            await appendAudit(tx, { actor: "system", action: "case.sealed_at_rest", entity: "case", entityId: String(row.id), row: { table: "cases", id: String(row.id) }, data: {} });
+            await appendAudit(tx, { actor: "system", action: "case.sealed_at_rest", entity: "case", entityId: String(row.id), rows: [caseRow("cases", String(row.id))], data: {} });
           }
+        }
+        // The other tables' rows of the batch are vouched for by one entry.
+        if (table !== "cases" && rows.length) {
+          await appendAudit(tx, { actor: "system", action: "case.sealed_at_rest", entity: table, rows: caseRows(table, rows.map((row) => String(row.id))), data: { count: rows.length } });
         }
         return rows.length;
       });

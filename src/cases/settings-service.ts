@@ -1,4 +1,5 @@
 import { appendAudit } from "../audit/service.js";
+import { caseRows } from "./vouched-rows.js";
 import type { Db, Queryable } from "../db/db.js";
 import { penaltySeverity } from "../records/vocab.js";
 import { HttpError } from "../web/errors.js";
@@ -107,7 +108,8 @@ export async function saveOfficeSettings(db: Db, actor: string, input: SettingsI
   return db.transaction(async (tx) => {
     if (valid.window) await repo.setSetting(tx, "discipline_window", valid.window);
     if (valid.matrix) await repo.setSetting(tx, "discipline_matrix", valid.matrix);
-    await appendAudit(tx, { actor, action: "office.settings", entity: "office", data: { discipline_window: valid.window, discipline_matrix: valid.matrix } });
+    const written = [...(valid.window ? ["discipline_window"] : []), ...(valid.matrix ? ["discipline_matrix"] : [])];
+    await appendAudit(tx, { actor, action: "office.settings", entity: "office", rows: caseRows("office_settings", written), data: { discipline_window: valid.window, discipline_matrix: valid.matrix } });
     return officeSettings(tx);
   });
 }

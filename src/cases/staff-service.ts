@@ -8,6 +8,7 @@ import { saveOfficeSettings } from "./settings-service.js";
 import { notifyComplainant } from "./notify.js";
 import * as repo from "./repo.js";
 import { transitionSchema } from "./schema.js";
+import { caseRow, caseRows } from "./vouched-rows.js";
 import * as staffRepo from "./staff-repo.js";
 import { checkTransition, type CaseFacts, type CaseState } from "./workflow.js";
 import { TOLLING_KINDS } from "./deadlines.js";
@@ -57,11 +58,11 @@ export async function transition(db: Db, actor: string, caseId: string, input: z
       changes.closed_reason = note || null;
     }
     await repo.updateCase(tx, caseId, changes);
-    await repo.insertRow(tx, "case_events", { case_id: caseId, actor, kind: "transition", from_state: found.state, to_state: to, body: STATE_NOTICE[to] ?? null, visible_to_complainant: to in STATE_NOTICE });
-    if (note) await repo.insertRow(tx, "case_events", { case_id: caseId, actor, kind: "note", body: note, visible_to_complainant: false });
+    const events = [await repo.insertRow(tx, "case_events", { case_id: caseId, actor, kind: "transition", from_state: found.state, to_state: to, body: STATE_NOTICE[to] ?? null, visible_to_complainant: to in STATE_NOTICE })];
+    if (note) events.push(await repo.insertRow(tx, "case_events", { case_id: caseId, actor, kind: "note", body: note, visible_to_complainant: false }));
     let published: string | null = null;
     if (to === "closed" || to === "closed_no_finding") published = await publishCase(tx, caseId, now);
-    await appendAudit(tx, { actor, action: "case.transition", entity: "case", entityId: caseId, row: { table: "cases", id: caseId }, data: { from: found.state, to, published } });
+    await appendAudit(tx, { actor, action: "case.transition", entity: "case", entityId: caseId, rows: [caseRow("cases", caseId), ...caseRows("case_events", events)], data: { from: found.state, to, published } });
     return { from: found.state, to, published };
   });
 }
@@ -75,8 +76,8 @@ export async function markDone(db: Db, actor: string, caseId: string, what: keyo
     const column = EVENT_MARKS[what];
     if (found[column]) throw refuse(`already recorded at ${found[column]}`);
     await repo.updateCase(tx, caseId, { [column]: now.toISOString() });
-    await repo.insertRow(tx, "case_events", { case_id: caseId, actor, kind: what, visible_to_complainant: what === "acknowledged", body: what === "acknowledged" ? "state.acknowledged" : null });
-    await appendAudit(tx, { actor, action: `case.${what}`, entity: "case", entityId: caseId, row: { table: "cases", id: caseId } });
+    const eventId = await repo.insertRow(tx, "case_events", { case_id: caseId, actor, kind: what, visible_to_complainant: what === "acknowledged", body: what === "acknowledged" ? "state.acknowledged" : null });
+    await appendAudit(tx, { actor, action: `case.${what}`, entity: "case", entityId: caseId, rows: [caseRow("cases", caseId), caseRow("case_events", eventId)] });
   });
 }
 
@@ -95,7 +96,7 @@ export async function updateAllegation(db: Db, actor: string, caseId: string, al
   await db.transaction(async (tx) => {
     await lockedCase(tx, caseId);
     if (!(await staffRepo.updateAllegation(tx, caseId, allegationId, changes))) throw missing();
-    await appendAudit(tx, { actor, action: "case.allegation.update", entity: "case", entityId: caseId, data: { allegationId, changes } });
+    await appendAudit(tx, { actor, action: "case.allegation.update", entity: "case", entityId: caseId, rows: [caseRow("case_allegations", allegationId)], data: { allegationId, changes } });
   });
 }
 
@@ -103,7 +104,7 @@ export async function identifyOfficer(db: Db, actor: string, caseId: string, cas
   await db.transaction(async (tx) => {
     await lockedCase(tx, caseId);
     if (!(await staffRepo.identifyOfficer(tx, caseId, caseOfficerId, personId))) throw missing();
-    await appendAudit(tx, { actor, action: "case.officer.identify", entity: "case", entityId: caseId, data: { caseOfficerId, personId } });
+    await appendAudit(tx, { actor, action: "case.officer.identify", entity: "case", entityId: caseId, rows: [caseRow("case_officers", caseOfficerId)], data: { caseOfficerId, personId } });
   });
 }
 
@@ -111,7 +112,7 @@ export async function addOfficer(db: Db, actor: string, caseId: string, input: {
   return db.transaction(async (tx) => {
     await lockedCase(tx, caseId);
     const id = await repo.insertRow(tx, "case_officers", { case_id: caseId, name: input.name ?? null, badge: input.badge ?? null, person_id: input.personId ?? null });
-    await appendAudit(tx, { actor, action: "case.officer.add", entity: "case", entityId: caseId, data: { caseOfficerId: id, personId: input.personId ?? null } });
+    await appendAudit(tx, { actor, action: "case.officer.add", entity: "case", entityId: caseId, rows: [caseRow("case_officers", id)], data: { caseOfficerId: id, personId: input.personId ?? null } });
     return id;
   });
 }
@@ -122,8 +123,8 @@ export async function referToProsecutor(db: Db, actor: string, caseId: string, r
   await db.transaction(async (tx) => {
     await lockedCase(tx, caseId);
     const id = await repo.insertRow(tx, "referrals", { case_id: caseId, to_body: "prosecutor", reason: text });
-    await repo.insertRow(tx, "case_events", { case_id: caseId, actor, kind: "referral", body: "state.referred_prosecutor", visible_to_complainant: true });
-    await appendAudit(tx, { actor, action: "case.refer", entity: "case", entityId: caseId, data: { referralId: id, to: "prosecutor" } });
+    const eventId = await repo.insertRow(tx, "case_events", { case_id: caseId, actor, kind: "referral", body: "state.referred_prosecutor", visible_to_complainant: true });
+    await appendAudit(tx, { actor, action: "case.refer", entity: "case", entityId: caseId, rows: [caseRow("referrals", id), caseRow("case_events", eventId)], data: { referralId: id, to: "prosecutor" } });
   });
 }
 
@@ -140,7 +141,7 @@ export async function addTolling(db: Db, actor: string, caseId: string, input: z
   return db.transaction(async (tx) => {
     await lockedCase(tx, caseId);
     const id = await repo.insertRow(tx, "case_tolling", { case_id: caseId, ...tolling, note: tolling.note ?? null });
-    await appendAudit(tx, { actor, action: "case.tolling.add", entity: "case", entityId: caseId, data: { tollingId: id, kind: tolling.kind, starts_on: tolling.starts_on, ends_on: tolling.ends_on } });
+    await appendAudit(tx, { actor, action: "case.tolling.add", entity: "case", entityId: caseId, rows: [caseRow("case_tolling", id)], data: { tollingId: id, kind: tolling.kind, starts_on: tolling.starts_on, ends_on: tolling.ends_on } });
     return id;
   });
 }
@@ -149,7 +150,7 @@ export async function endTolling(db: Db, actor: string, caseId: string, tollingI
   const date = z.iso.date().parse(endsOn);
   await db.transaction(async (tx) => {
     if (!(await staffRepo.endTolling(tx, caseId, tollingId, date))) throw refuse("that tolling period is not open on this case");
-    await appendAudit(tx, { actor, action: "case.tolling.end", entity: "case", entityId: caseId, data: { tollingId, ends_on: date } });
+    await appendAudit(tx, { actor, action: "case.tolling.end", entity: "case", entityId: caseId, rows: [caseRow("case_tolling", tollingId)], data: { tollingId, ends_on: date } });
   });
 }
 
@@ -158,9 +159,9 @@ export async function addNote(db: Db, actor: string, caseId: string, body: strin
   const text = textInput().trim().min(1, "write something").max(10_000).parse(body);
   await db.transaction(async (tx) => {
     await lockedCase(tx, caseId);
-    await repo.insertRow(tx, "case_events", { case_id: caseId, actor, kind: toComplainant ? "message" : "note", body: text, visible_to_complainant: toComplainant });
+    const eventId = await repo.insertRow(tx, "case_events", { case_id: caseId, actor, kind: toComplainant ? "message" : "note", body: text, visible_to_complainant: toComplainant });
     if (toComplainant) await notifyComplainant(tx, caseId, "message", linkBase);
-    await appendAudit(tx, { actor, action: toComplainant ? "case.message" : "case.note", entity: "case", entityId: caseId, data: { length: text.length } });
+    await appendAudit(tx, { actor, action: toComplainant ? "case.message" : "case.note", entity: "case", entityId: caseId, rows: [caseRow("case_events", eventId)], data: { length: text.length } });
   });
 }
 
@@ -171,7 +172,7 @@ export async function assignBoardPanel(db: Db, actor: string, caseId: string, me
     const valid = await staffRepo.usersWithRole(tx, members, "board_member");
     if (valid.length !== members.length) throw refuse("every panel member must be an active board member");
     await staffRepo.setBoardPanel(tx, caseId, members);
-    await appendAudit(tx, { actor, action: "case.board.panel", entity: "case", entityId: caseId, data: { members } });
+    await appendAudit(tx, { actor, action: "case.board.panel", entity: "case", entityId: caseId, rows: [caseRow("board_panels", caseId)], data: { members } });
   });
 }
 
@@ -221,7 +222,9 @@ export async function castVote(db: Db, memberId: string, caseId: string, input: 
         decided = finding;
       }
     }
-    await appendAudit(tx, { actor: `user:${memberId}`, action: vote.recused ? "case.board.recuse" : "case.board.vote", entity: "case", entityId: caseId, data: { allegationId: vote.allegation_id, vote: vote.vote, recused: vote.recused, decided } });
+    await appendAudit(tx, { actor: `user:${memberId}`, action: vote.recused ? "case.board.recuse" : "case.board.vote", entity: "case", entityId: caseId,
+      rows: affected.flatMap((one) => [caseRow("board_votes", one.id, memberId), caseRow("case_allegations", one.id)]),
+      data: { allegationId: vote.allegation_id, vote: vote.vote, recused: vote.recused, decided } });
     return result!;
   });
 }
@@ -242,8 +245,8 @@ export async function recordFinalDecision(db: Db, actor: string, caseId: string,
     if (!allegation) throw missing();
     const deviated = findingIsWeaker(allegation.board_finding, decision.final_finding) || penaltyIsWeaker(allegation.recommended_penalty, decision.final_penalty) || (allegation.board_finding !== null && allegation.board_finding !== decision.final_finding);
     await staffRepo.updateAllegation(tx, caseId, decision.allegation_id, { final_finding: decision.final_finding, final_penalty: decision.final_penalty, deviated });
-    await repo.insertRow(tx, "case_events", { case_id: caseId, actor, kind: "final_decision", body: null, visible_to_complainant: false });
-    await appendAudit(tx, { actor, action: "case.final_decision", entity: "case", entityId: caseId, data: { allegationId: decision.allegation_id, final_finding: decision.final_finding, deviated } });
+    const eventId = await repo.insertRow(tx, "case_events", { case_id: caseId, actor, kind: "final_decision", body: null, visible_to_complainant: false });
+    await appendAudit(tx, { actor, action: "case.final_decision", entity: "case", entityId: caseId, rows: [caseRow("case_allegations", decision.allegation_id), caseRow("case_events", eventId)], data: { allegationId: decision.allegation_id, final_finding: decision.final_finding, deviated } });
     return { deviated };
   });
 }
@@ -260,7 +263,7 @@ export async function reportReinstatement(db: Db, actor: string, personId: strin
     for (const row of open) {
       flags.push(await staffRepo.insertFlag(tx, { personId, caseId: row.case_id, reportedOn: date, reasons: row.categories.join(", ") }));
     }
-    await appendAudit(tx, { actor, action: "person.reinstatement_reported", entity: "person", entityId: personId, data: { reportedOn: date, flags: flags.length } });
+    await appendAudit(tx, { actor, action: "person.reinstatement_reported", entity: "person", entityId: personId, rows: caseRows("reinstatement_flags", flags), data: { reportedOn: date, flags: flags.length } });
     return flags;
   });
 }

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { Command } from "commander";
 import { recordUnvouchedRows, signedTreeHead, verifyAgainstHead, verifyAuditLog, verifyRows } from "../audit/service.js";
 import { loadAuditKey, parsePublicKey } from "../audit/signing-key.js";
+import { CASE_ROW_TABLES } from "../cases/vouched-rows.js";
 import { DATA_DIR_HELP, openDatabase } from "./shared.js";
 
 interface VerifyOptions {
@@ -22,7 +23,7 @@ export function auditCommand(): Command {
     .option("--data-dir <dir>", DATA_DIR_HELP)
     .option("--against <file>", "a signed tree head saved earlier (oversight audit head): check its signature and that the log still extends it")
     .option("--public-key <file>", "the public key to check --against with (PEM or raw base64); default: this installation's audit key")
-    .option("--rows", "also find every case row whose content no audit entry explains (a change made outside the application)")
+    .option("--rows", "also find every row of the complaints office's tables whose content no audit entry explains (a change, insertion or deletion made outside the application)")
     .action(async (options: VerifyOptions) => {
       // Read the saved head before opening the database: a missing or unreadable file changes nothing.
       const saved = options.against === undefined ? undefined : readJson(options.against);
@@ -47,9 +48,9 @@ export function auditCommand(): Command {
           console.log(`audit log verified: ${result.size} entries, root ${result.root}; it extends the saved head of ${result.savedSize} entries`);
         }
         if (options.rows) {
-          const rows = await verifyRows(db);
+          const rows = await verifyRows(db, CASE_ROW_TABLES);
           if (rows.ok) {
-            console.log(`rows verified: every one of ${rows.rows} case rows matches its latest audit entry`);
+            console.log(`rows verified: every one of ${rows.rows} rows of the complaints office's ${CASE_ROW_TABLES.length} tables matches its latest audit entry`);
           } else {
             const problems = rows.problems.slice(0, ROWS_SHOWN).map((p) => `  ${p.table} ${p.id}: ${p.reason}`);
             const more = rows.problems.length > ROWS_SHOWN ? [`  … and ${rows.problems.length - ROWS_SHOWN} more`] : [];
@@ -63,12 +64,12 @@ export function auditCommand(): Command {
     });
   audit
     .command("record-rows")
-    .description("record in the log the case rows no entry covers yet (rows written before row hashes existed); changed rows are left for a person to examine")
+    .description("record in the log the rows of the complaints office's tables that no entry covers yet (written before row hashes covered their table); changed rows are left for a person to examine")
     .option("--data-dir <dir>", DATA_DIR_HELP)
     .action(async (options: { dataDir?: string }) => {
       const { db } = await openDatabase(options);
       try {
-        const recorded = await recordUnvouchedRows(db, "system:cli");
+        const recorded = await recordUnvouchedRows(db, "system:cli", CASE_ROW_TABLES);
         console.log(`recorded ${recorded} rows in the audit log`);
       } finally {
         await db.close();

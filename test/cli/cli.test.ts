@@ -160,7 +160,8 @@ describe(`the oversight audit command against saved heads and rows (${process.en
     const ok = oversight("audit", "verify", "--against", headFile, "--rows");
     assert.equal(ok.status, 0, ok.stderr);
     assert.match(ok.stdout, /audit log verified: 7 entries, root [0-9a-f]{64}; it extends the saved head of 7 entries/);
-    assert.match(ok.stdout, /rows verified: every one of 1 case rows matches/);
+    // The case, its allegation and its first event.
+    assert.match(ok.stdout, /rows verified: every one of 3 rows of the complaints office's \d+ tables matches/);
     const publicKey = file("audit.pub", loadAuditKey(dataDir, {}).publicKeyPem);
     assert.equal(oversight("audit", "verify", "--against", headFile, "--public-key", publicKey).status, 0);
     const otherKey = file("other.pub", loadAuditKey("/nonexistent", { OVERSIGHT_AUDIT_KEY: "77".repeat(32) }).publicKeyPem);
@@ -180,16 +181,24 @@ describe(`the oversight audit command against saved heads and rows (${process.en
     assert.match(notJson.stderr, /^oversight: --against: .*junk\.json is not JSON/);
   });
 
-  it("finds a case whose narrative was changed directly in the database with --rows", async () => {
+  it("finds a case and an allegation changed directly in the database with --rows, naming table and row", async () => {
     let stored = "";
+    let allegation = "";
     await tamper(async (db) => {
       [{ narrative: stored }] = await db.query<{ narrative: string }>("SELECT narrative FROM cases WHERE id = $1", [caseId]);
+      [{ id: allegation }] = await db.query<{ id: string }>("SELECT id FROM case_allegations WHERE case_id = $1", [caseId]);
       await db.query("UPDATE cases SET narrative = 'x' WHERE id = $1", [caseId]);
+      await db.query("UPDATE case_allegations SET category = 'other' WHERE id = $1", [allegation]);
     });
     const result = oversight("audit", "verify", "--rows");
     assert.equal(result.status, 1);
-    assert.match(result.stderr, new RegExp(`rows FAILED: 1 of 1 rows are not explained by the audit log\\n  cases ${caseId}: its content differs from what entry \\d+ recorded`));
-    await tamper((db) => db.query("UPDATE cases SET narrative = $2 WHERE id = $1", [caseId, stored]));
+    assert.match(result.stderr, /rows FAILED: 2 of 3 rows are not explained by the audit log/);
+    assert.match(result.stderr, new RegExp(`\\n  cases ${caseId}: its content differs from what entry \\d+ recorded`));
+    assert.match(result.stderr, new RegExp(`\\n  case_allegations ${allegation}: its content differs from what entry \\d+ recorded`));
+    await tamper(async (db) => {
+      await db.query("UPDATE cases SET narrative = $2 WHERE id = $1", [caseId, stored]);
+      await db.query("UPDATE case_allegations SET category = 'discourtesy' WHERE id = $1", [allegation]);
+    });
     assert.equal(oversight("audit", "verify", "--rows").status, 0);
   });
 

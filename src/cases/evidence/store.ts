@@ -1,6 +1,7 @@
 import { appendAudit } from "../../audit/service.js";
 import { openBytes, openText, sealBytes, sealText } from "../../db/data-key.js";
 import type { Queryable } from "../../db/db.js";
+import { caseRow } from "../vouched-rows.js";
 import { checkFile, type CheckedEvidence, type EvidenceFile } from "./check.js";
 import type { EvidenceType } from "./detect.js";
 
@@ -39,10 +40,11 @@ export async function storeEvidence(tx: Queryable, caseId: string, file: Evidenc
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
     [caseId, ok.sha256, ok.sharedSha256, sealText(ok.name), ok.type ? ok.type.slice(0, 100) : null, ok.detectedType, ok.bytes.length, actor, at],
   );
-  await addCustody(tx, item.id, actor, "added", ok.sha256, at);
-  if (ok.stripped) await addCustody(tx, item.id, "system", "stripped", ok.sharedSha256, at);
+  const custody = [await addCustody(tx, item.id, actor, "added", ok.sha256, at)];
+  if (ok.stripped) custody.push(await addCustody(tx, item.id, "system", "stripped", ok.sharedSha256, at));
   await appendAudit(tx, {
     actor, action: "evidence.add", entity: "evidence", entityId: item.id,
+    rows: [caseRow("evidence_items", item.id), ...custody.map((id) => caseRow("evidence_custody", id))],
     data: { case: caseId, sha256: ok.sha256, shared_sha256: ok.sharedSha256, type: ok.detectedType, size: ok.bytes.length, metadata_removed: ok.removed },
   }, now);
   return { id: item.id, sha256: ok.sha256, sharedSha256: ok.sharedSha256, detectedType: ok.detectedType, size: ok.bytes.length, newBlob };
@@ -70,8 +72,10 @@ async function putBlob(tx: Queryable, sha256: string, bytes: Uint8Array): Promis
   return inserted.length === 1;
 }
 
-async function addCustody(tx: Queryable, evidenceId: string, actor: string, action: CustodyAction, sha256: string, at: string): Promise<void> {
-  await tx.query("INSERT INTO evidence_custody (evidence_id, actor, action, sha256, at) VALUES ($1, $2, $3, $4, $5)", [evidenceId, actor, action, sha256, at]);
+/** Adds one custody record; returns its id, for the audit entry that vouches for it. */
+async function addCustody(tx: Queryable, evidenceId: string, actor: string, action: CustodyAction, sha256: string, at: string): Promise<string> {
+  const [row] = await tx.query<{ id: string }>("INSERT INTO evidence_custody (evidence_id, actor, action, sha256, at) VALUES ($1, $2, $3, $4, $5) RETURNING id", [evidenceId, actor, action, sha256, at]);
+  return row.id;
 }
 
 /** One evidence item for a staff list. `originalName` is null unless asked for with `names`. */
@@ -152,7 +156,7 @@ export async function openEvidence(tx: Queryable, caseId: string, evidenceId: st
   // Blobs stored before sealing at rest existed are plain (evidence is append-only and is not rewritten).
   const bytes = blob.sealed ? openBytes(stored) : stored;
   const at = now.toISOString();
-  await addCustody(tx, item.id, actor, action, sha256, at);
-  await appendAudit(tx, { actor, action: action === "viewed" ? "evidence.view" : "evidence.export", entity: "evidence", entityId: item.id, data: { case: caseId, sha256 } }, now);
+  const custody = await addCustody(tx, item.id, actor, action, sha256, at);
+  await appendAudit(tx, { actor, action: action === "viewed" ? "evidence.view" : "evidence.export", entity: "evidence", entityId: item.id, rows: [caseRow("evidence_custody", custody)], data: { case: caseId, sha256 } }, now);
   return { id: item.id, detectedType: item.detected_type, sharedSha256: item.shared_sha256, sha256, bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) };
 }
