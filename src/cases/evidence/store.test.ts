@@ -98,6 +98,24 @@ describe(`evidence storage and custody (${testEngine})`, () => {
     assert.equal((await custodyOf(db, stored.id)).length, 3);
   });
 
+  it("refuses to hand out a file whose stored bytes were swapped outside the application, recording nothing", async () => {
+    const first = await db.transaction((tx) => storeEvidence(tx, caseId, file("first.mp3", mp3()), staff));
+    const second = await db.transaction((tx) => storeEvidence(tx, caseId, file("second.pdf", pdf()), staff));
+    // What an insider with the database could do: the triggers that keep blobs append-only are switched off.
+    await db.transaction(async (tx) => {
+      await tx.query("SET LOCAL session_replication_role = replica");
+      await tx.query("UPDATE evidence_blobs SET bytes = (SELECT bytes FROM evidence_blobs WHERE sha256 = $2), sealed = (SELECT sealed FROM evidence_blobs WHERE sha256 = $2) WHERE sha256 = $1", [first.sharedSha256, second.sharedSha256]);
+    });
+    const custodyBefore = (await custodyOf(db, first.id)).length;
+    await assert.rejects(
+      db.transaction((tx) => openEvidence(tx, caseId, first.id, staff, "viewed")),
+      new RegExp(`evidence ${first.id}: the stored file does not match its SHA-256`),
+    );
+    assert.equal((await custodyOf(db, first.id)).length, custodyBefore, "no custody record for bytes that were not handed out");
+    const untouched = await db.transaction((tx) => openEvidence(tx, caseId, second.id, staff, "viewed"));
+    assert.ok(untouched && untouched !== "refused" && sha256Hex(untouched.bytes) === second.sharedSha256, "an intact file still opens");
+  });
+
   it("lists a case's evidence with custody counts, and original names only when asked", async () => {
     const listed = await evidenceForCase(db, otherCaseId);
     assert.equal(listed.length, 1);

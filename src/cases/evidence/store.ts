@@ -2,7 +2,7 @@ import { appendAudit } from "../../audit/service.js";
 import { openBytes, openText, sealBytes, sealText } from "../../db/data-key.js";
 import type { Queryable } from "../../db/db.js";
 import { caseRow } from "../vouched-rows.js";
-import { checkFile, type CheckedEvidence, type EvidenceFile } from "./check.js";
+import { checkFile, sha256Hex, type CheckedEvidence, type EvidenceFile } from "./check.js";
 import type { EvidenceType } from "./detect.js";
 
 /** Who acts on evidence: the complainant (by receipt), or a staff user, as case_events.actor spells it. */
@@ -155,6 +155,9 @@ export async function openEvidence(tx: Queryable, caseId: string, evidenceId: st
   const stored = Buffer.from(blob.b64, "base64");
   // Blobs stored before sealing at rest existed are plain (evidence is append-only and is not rewritten).
   const bytes = blob.sealed ? openBytes(stored) : stored;
+  // Evidence is addressed by its hash: bytes that no longer match it were replaced outside the application
+  // (a swapped or rewritten blob). Refuse to hand them out as the evidence.
+  if (sha256Hex(bytes) !== sha256) throw new Error(`evidence ${item.id}: the stored file does not match its SHA-256; it was changed outside the application`);
   const at = now.toISOString();
   const custody = await addCustody(tx, item.id, actor, action, sha256, at);
   await appendAudit(tx, { actor, action: action === "viewed" ? "evidence.view" : "evidence.export", entity: "evidence", entityId: item.id, rows: [caseRow("evidence_custody", custody)], data: { case: caseId, sha256 } }, now);
