@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import type { Db } from "../db/db.js";
+import { startPeriodicJob, type PeriodicJob } from "../periodic.js";
 import { enqueueEmail } from "../outbox/index.js";
 import { reminderEmail } from "./reminder-email.js";
 import { staffAccounts } from "./staff-repo.js";
@@ -41,24 +42,8 @@ export async function enqueueDeadlineReminders(db: Db, to: string, linkBase: str
 }
 
 /** Runs the reminders on a timer; restarts are harmless because the queue deduplicates. */
-export function startReminderJob(db: Db, options: { to: string; linkBase: string; intervalMs: number; logger: Logger }): { stop(): Promise<void> } {
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
-  let stopped = false;
-  const tick = () => {
-    running = enqueueDeadlineReminders(db, options.to, options.linkBase)
-      .then((queued) => void (queued && options.logger.info({ queued }, "deadline reminders queued")))
-      .catch((error: Error) => options.logger.error({ err: { message: error.message } }, "deadline reminders failed"))
-      .finally(() => {
-        if (!stopped) timer = setTimeout(tick, options.intervalMs);
-      });
-  };
-  tick();
-  return {
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-    },
-  };
+export function startReminderJob(db: Db, options: { to: string; linkBase: string; intervalMs: number; logger: Logger }): PeriodicJob {
+  return startPeriodicJob(() => enqueueDeadlineReminders(db, options.to, options.linkBase), {
+    intervalMs: options.intervalMs, logger: options.logger, count: "queued", did: "deadline reminders queued", failed: "deadline reminders failed",
+  });
 }

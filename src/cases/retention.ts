@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import { appendAudit } from "../audit/service.js";
 import type { Db } from "../db/db.js";
+import { startPeriodicJob, type PeriodicJob } from "../periodic.js";
 import { HttpError } from "../web/errors.js";
 import * as repo from "./repo.js";
 import { caseRow, caseRows } from "./vouched-rows.js";
@@ -33,26 +34,10 @@ export async function deleteExpiredContactDetails(db: Db, days: number, now = ne
 }
 
 /** Runs the retention sweep on a timer; the database, not the timer, remembers what is done. */
-export function startRetentionJob(db: Db, options: { days: number; intervalMs: number; logger: Logger }): { stop(): Promise<void> } {
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
-  let stopped = false;
-  const tick = () => {
-    running = deleteExpiredContactDetails(db, options.days)
-      .then((cleared) => void (cleared && options.logger.info({ cleared }, "contact details past retention deleted")))
-      .catch((error: Error) => options.logger.error({ err: { message: error.message } }, "contact retention failed"))
-      .finally(() => {
-        if (!stopped) timer = setTimeout(tick, options.intervalMs);
-      });
-  };
-  tick();
-  return {
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-    },
-  };
+export function startRetentionJob(db: Db, options: { days: number; intervalMs: number; logger: Logger }): PeriodicJob {
+  return startPeriodicJob(() => deleteExpiredContactDetails(db, options.days), {
+    intervalMs: options.intervalMs, logger: options.logger, count: "cleared", did: "contact details past retention deleted", failed: "contact retention failed",
+  });
 }
 
 /**
