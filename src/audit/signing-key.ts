@@ -1,6 +1,5 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { loadKeyFile } from "../key-file.js";
 
 /**
  * The key that signs the audit log's tree heads. It lives outside the database
@@ -31,24 +30,20 @@ const PKCS8_ED25519_PREFIX = Buffer.from("302e020100300506032b657004220420", "he
  * not vouch for the heads the old one signed.
  */
 export function loadAuditKey(dataDir: string, env: NodeJS.ProcessEnv = process.env): AuditKey {
-  const fromEnv = env.OVERSIGHT_AUDIT_KEY?.trim();
-  if (fromEnv) {
-    const key = parsePrivateKey(fromEnv);
-    if (!key) throw new Error("OVERSIGHT_AUDIT_KEY is not an Ed25519 private key (a PKCS#8 PEM, or the 32-byte seed as 64 hex digits)");
-    return auditKeyFrom(key);
-  }
-  const path = join(dataDir, AUDIT_KEY_FILE);
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw new Error(`cannot read the audit signing key ${path}: ${(error as Error).message}`);
-    return createKeyFile(dataDir, path);
-  }
-  const key = parsePrivateKey(text.trim());
-  if (!key) {
-    throw new Error(`${path} is not a valid Ed25519 private key. Restore it from a backup: it is never replaced automatically, because heads signed with it could no longer be checked.`);
-  }
+  const key = loadKeyFile({
+    dataDir,
+    file: AUDIT_KEY_FILE,
+    envName: "OVERSIGHT_AUDIT_KEY",
+    env,
+    what: "the audit signing key",
+    parse: parsePrivateKey,
+    make: () => {
+      const { privateKey } = generateKeyPairSync("ed25519");
+      return { value: privateKey, text: privateKey.export({ format: "pem", type: "pkcs8" }).toString() };
+    },
+    badEnv: "OVERSIGHT_AUDIT_KEY is not an Ed25519 private key (a PKCS#8 PEM, or the 32-byte seed as 64 hex digits)",
+    damaged: (path) => `${path} is not a valid Ed25519 private key. Restore it from a backup: it is never replaced automatically, because heads signed with it could no longer be checked.`,
+  });
   return auditKeyFrom(key);
 }
 
@@ -99,19 +94,6 @@ function auditKeyFrom(privateKey: KeyObject): AuditKey {
     publicKeyBase64: rawPublicKey(publicKey).toString("base64"),
     publicKeyPem: publicKey.export({ format: "pem", type: "spki" }).toString(),
   };
-}
-
-function createKeyFile(dataDir: string, path: string): AuditKey {
-  mkdirSync(dataDir, { recursive: true });
-  const { privateKey } = generateKeyPairSync("ed25519");
-  try {
-    writeFileSync(path, privateKey.export({ format: "pem", type: "pkcs8" }), { mode: 0o600, flag: "wx" });
-  } catch (error) {
-    // Another process (the server and a CLI command) made it first: use theirs.
-    if ((error as NodeJS.ErrnoException).code === "EEXIST") return loadAuditKey(dataDir, {});
-    throw error;
-  }
-  return auditKeyFrom(privateKey);
 }
 
 /** Signs bytes with Ed25519 (deterministic: the same message always gives the same signature). */

@@ -1,6 +1,5 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { loadKeyFile } from "../key-file.js";
 import type { Queryable } from "./db.js";
 
 /**
@@ -57,43 +56,25 @@ export function parseDataKey(text: string): Buffer | null {
  * never replaced.
  */
 export function loadDataKey(dataDir: string, env: NodeJS.ProcessEnv = process.env, { mayCreate = true }: { mayCreate?: boolean } = {}): DataKey {
-  const fromEnv = env.OVERSIGHT_DATA_KEY?.trim();
-  if (fromEnv) {
-    const raw = parseDataKey(fromEnv);
-    if (!raw) throw new Error("OVERSIGHT_DATA_KEY is not a data key (32 bytes as 64 hex digits or base64)");
-    return dataKeyFrom(raw);
-  }
-  const path = join(dataDir, DATA_KEY_FILE);
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw new Error(`cannot read the data key ${path}: ${(error as Error).message}`);
-    if (!mayCreate) {
-      throw new Error(
-        `the data key ${path} is missing (and OVERSIGHT_DATA_KEY is not set), but the database holds complainants' data sealed with a data key. ` +
+  const kek = loadKeyFile({
+    dataDir,
+    file: DATA_KEY_FILE,
+    envName: "OVERSIGHT_DATA_KEY",
+    env,
+    what: "the data key",
+    parse: parseDataKey,
+    make: () => {
+      const fresh = randomBytes(32);
+      return { value: fresh, text: fresh.toString("hex") };
+    },
+    badEnv: "OVERSIGHT_DATA_KEY is not a data key (32 bytes as 64 hex digits or base64)",
+    damaged: (path) => `the data key ${path} is damaged (expected 32 bytes as 64 hexadecimal digits). Restore it from a backup: complainants' data cannot be read without it. Oversight will not start with it`,
+    missing: mayCreate
+      ? undefined
+      : (path) =>
+          `the data key ${path} is missing (and OVERSIGHT_DATA_KEY is not set), but the database holds complainants' data sealed with a data key. ` +
           "Restore data.key from a backup, or set OVERSIGHT_DATA_KEY. Oversight will not start without it",
-      );
-    }
-    return createKeyFile(dataDir, path);
-  }
-  const raw = parseDataKey(text);
-  if (!raw) {
-    throw new Error(`the data key ${path} is damaged (expected 32 bytes as 64 hexadecimal digits). Restore it from a backup: complainants' data cannot be read without it. Oversight will not start with it`);
-  }
-  return dataKeyFrom(raw);
-}
-
-function createKeyFile(dataDir: string, path: string): DataKey {
-  mkdirSync(dataDir, { recursive: true });
-  const kek = randomBytes(32);
-  try {
-    writeFileSync(path, kek.toString("hex"), { mode: 0o600, flag: "wx" });
-  } catch (error) {
-    // Another process (the server and a CLI command) made it first: use theirs.
-    if ((error as NodeJS.ErrnoException).code === "EEXIST") return loadDataKey(dataDir, {});
-    throw error;
-  }
+  });
   return dataKeyFrom(kek);
 }
 
